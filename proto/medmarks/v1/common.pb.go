@@ -36,6 +36,9 @@ const (
 	RewardStatus_REWARD_STATUS_TIMEOUT RewardStatus = 4
 	// The item itself is malformed; detail names the field.
 	RewardStatus_REWARD_STATUS_INVALID_INPUT RewardStatus = 5
+	// A bug while scoring this item (a recovered panic); details are only in
+	// the server log. Batch items get it where a unary call gets INTERNAL.
+	RewardStatus_REWARD_STATUS_INTERNAL RewardStatus = 6
 )
 
 // Enum value maps for RewardStatus.
@@ -47,6 +50,7 @@ var (
 		3: "REWARD_STATUS_SANDBOX_FAILED",
 		4: "REWARD_STATUS_TIMEOUT",
 		5: "REWARD_STATUS_INVALID_INPUT",
+		6: "REWARD_STATUS_INTERNAL",
 	}
 	RewardStatus_value = map[string]int32{
 		"REWARD_STATUS_UNSPECIFIED":    0,
@@ -55,6 +59,7 @@ var (
 		"REWARD_STATUS_SANDBOX_FAILED": 3,
 		"REWARD_STATUS_TIMEOUT":        4,
 		"REWARD_STATUS_INVALID_INPUT":  5,
+		"REWARD_STATUS_INTERNAL":       6,
 	}
 )
 
@@ -555,14 +560,15 @@ const file_medmarks_v1_common_proto_rawDesc = "" +
 	"\x06status\x18\x03 \x01(\x0e2\x19.medmarks.v1.RewardStatusR\x06status\x12\x16\n" +
 	"\x06detail\x18\x04 \x01(\tR\x06detail\x12\x1f\n" +
 	"\venv_version\x18\x05 \x01(\tR\n" +
-	"envVersion*\xc5\x01\n" +
+	"envVersion*\xe1\x01\n" +
 	"\fRewardStatus\x12\x1d\n" +
 	"\x19REWARD_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14REWARD_STATUS_SCORED\x10\x01\x12\x1e\n" +
 	"\x1aREWARD_STATUS_JUDGE_FAILED\x10\x02\x12 \n" +
 	"\x1cREWARD_STATUS_SANDBOX_FAILED\x10\x03\x12\x19\n" +
 	"\x15REWARD_STATUS_TIMEOUT\x10\x04\x12\x1f\n" +
-	"\x1bREWARD_STATUS_INVALID_INPUT\x10\x05B\xb0\x01\n" +
+	"\x1bREWARD_STATUS_INVALID_INPUT\x10\x05\x12\x1a\n" +
+	"\x16REWARD_STATUS_INTERNAL\x10\x06B\xb0\x01\n" +
 	"\x0fcom.medmarks.v1B\vCommonProtoP\x01Z<github.com/medarc-ai/medmarks-t/proto/medmarks/v1;medmarksv1\xa2\x02\x03MXX\xaa\x02\vMedmarks.V1\xca\x02\vMedmarks\\V1\xe2\x02\x17Medmarks\\V1\\GPBMetadata\xea\x02\fMedmarks::V1\x92\x03\x04\b\x02 \x03b\beditionsp\xe8\a"
 
 var (
