@@ -127,6 +127,9 @@ type ScoreRequest struct {
 	Options    Values
 	// Seed is the episode seed for shuffle_mode "episode"; nil when absent.
 	Seed *uint64
+	// CompletionTokens is the caller's token count for the efficiency
+	// component; nil: estimated from the completion's bytes.
+	CompletionTokens *uint32
 }
 
 // Settings are what constructors receive. They are set in code by

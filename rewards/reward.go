@@ -22,9 +22,13 @@ const (
 	Timeout
 	// InvalidInput: the item itself is malformed; Detail names the field.
 	InvalidInput
+	// Internal: a bug (a recovered panic) while scoring this item; the
+	// details are in the server log. Used for batch items, which cannot
+	// fail the whole call.
+	Internal
 )
 
-var statusNames = [...]string{"UNSPECIFIED", "SCORED", "JUDGE_FAILED", "SANDBOX_FAILED", "TIMEOUT", "INVALID_INPUT"}
+var statusNames = [...]string{"UNSPECIFIED", "SCORED", "JUDGE_FAILED", "SANDBOX_FAILED", "TIMEOUT", "INVALID_INPUT", "INTERNAL"}
 
 // String returns the short name used outside the proto (SCORED, JUDGE_FAILED, …).
 func (s Status) String() string {
