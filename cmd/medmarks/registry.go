@@ -1,0 +1,9 @@
+package main
+
+import "github.com/medarc-ai/medmarks-t/envs"
+
+// constructors lists every environment, in ListEnvs order. Adding an env is
+// one line here (../shared/guide/ARCHITECTURE.md §7).
+func constructors() []envs.Constructor {
+	return []envs.Constructor{}
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/server"
+	"github.com/medarc-ai/medmarks-t/server/episodes"
+	"github.com/medarc-ai/medmarks-t/store"
+)
+
+type serveFlags struct {
+	listen, data, store, config, logLevel string
+	templates                             templateFlags
+}
+
+func runServe(ctx context.Context, args []string, io stdio) error {
+	fs := newFlagSet("serve", "serve [flags]", io)
+	f := serveFlags{templates: templateFlags{}}
+	fs.StringVar(&f.listen, "listen", "", "address to listen on (default 127.0.0.1:50051)")
+	fs.StringVar(&f.data, "data", "", "data directory laid out like ../datasets (default: the embedded demo set)")
+	fs.StringVar(&f.store, "store", "", "store directory (default: medmarks/serve in the user's cache directory)")
+	fs.StringVar(&f.config, "config", "", "YAML config file")
+	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error (default info)")
+	fs.Var(f.templates, "prompt-template", "register a prompt template: ENV/NAME=PATH (repeatable)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(f.config)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if f.listen != "" {
+		cfg.Server.Listen = f.listen
+	}
+	if f.logLevel != "" {
+		cfg.Log.Level = f.logLevel
+	}
+	f.templates.apply(&cfg)
+	if err := cfg.Validate(); err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("config: %w", err)}
+	}
+	log, err := newLogger(cfg.Log.Level, os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer log.Sync() //nolint:errcheck // stderr sync errors are not actionable
+	return serve(ctx, cfg, f, log)
+}
+
+func serve(ctx context.Context, cfg Config, f serveFlags, log *zap.Logger) error {
+	fail := func(err error) error { return &exitError{code: 2, err: err} }
+	data, demo, err := dataFS(f.data)
+	if err != nil {
+		return err
+	}
+	dir, err := storeDir(f.store, cfg.Store.Dir, "serve")
+	if err != nil {
+		return fail(err)
+	}
+	db, err := store.Open(dir, log, store.Options{})
+	if err != nil {
+		return fail(err)
+	}
+	defer db.Close()
+	lis, err := net.Listen("tcp", cfg.Server.Listen)
+	if err != nil {
+		return fail(fmt.Errorf("listen: %w", err))
+	}
+	srv := server.New(cfg.Server, log, nil)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(lis) }()
+	log.Info("listening", zap.String("addr", lis.Addr().String()), zap.String("store", dir), zap.Bool("demo_data", demo))
+
+	envCfg, err := cfg.envConfigs()
+	if err != nil {
+		srv.Shutdown(context.Background())
+		return fail(err)
+	}
+	started := time.Now()
+	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log}, envCfg, constructors()...)
+	if err != nil {
+		srv.Shutdown(context.Background())
+		<-serveErr
+		return fail(fmt.Errorf("loading data: %w", err))
+	}
+	eps := episodes.New(cfg.Episodes, db.Table("e/"), reg, log)
+	eps.Start()
+	defer eps.Shutdown(context.Background())
+	srv.Ready(reg, eps)
+	log.Info("serving", zap.Strings("envs", reg.Names()), zap.Duration("load_time", time.Since(started)))
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: draining in-flight calls")
+		srv.Shutdown(context.Background())
+		<-serveErr
+		return nil
+	case err := <-serveErr:
+		return fail(fmt.Errorf("serve: %w", err))
+	}
+}

@@ -1,0 +1,409 @@
+package mcqa
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/internal/seed"
+	"github.com/medarc-ai/medmarks-t/rewards"
+	"github.com/medarc-ai/medmarks-t/rewards/extract"
+	"github.com/medarc-ai/medmarks-t/rewards/mcq"
+)
+
+// Option names of the multiple-choice envs (../spec/common.md §10).
+const (
+	OptAnswerFormat    = "answer_format"
+	OptUseThink        = "use_think"
+	OptShuffleAnswers  = "shuffle_answers"
+	OptShuffleSeed     = "shuffle_seed"
+	OptShuffleMode     = "shuffle_mode"
+	OptAnswerTextGuard = "answer_text_guard"
+)
+
+// Row is one served question, parsed once at start-up and shared read-only.
+type Row struct {
+	// ID is the example id; RowID the shuffle row id (../spec/common.md §6).
+	ID, RowID string
+	Question  string
+	// Options are in their original order, labelled A, B, …
+	Options []Option
+	// Gold is the index of the gold option in Options.
+	Gold int
+	// Contexts are PubMedQA's labelled abstract sections.
+	Contexts []Option
+}
+
+// Layout renders an env's user message.
+type Layout interface {
+	// User is the user message for r showing the options in shown order.
+	User(r *Row, shown []Option) string
+	// Vars are the prompt-template variables (../spec/common.md §3).
+	Vars(r *Row, shown []Option) map[string]any
+}
+
+// Split is one loaded split; its rows are in serving order.
+type Split struct {
+	Name string
+	Rows []*Row
+	byID map[string]int
+}
+
+// NewSplit indexes rows by id; ids must be unique (the loader makes them so).
+func NewSplit(name string, rows []*Row) *Split {
+	s := &Split{Name: name, Rows: rows, byID: make(map[string]int, len(rows))}
+	for i, r := range rows {
+		s.byID[r.ID] = i
+	}
+	return s
+}
+
+// Spec describes one multiple-choice env.
+type Spec struct {
+	Name        string
+	Aliases     []string
+	Description string
+	// Splits are the known split names in the order of ../spec/common.md §1
+	// (default first, train last).
+	Splits []string
+	// SplitAliases maps other names to splits ("dev" → "validation").
+	SplitAliases map[string]string
+	Layout       Layout
+	// Inline parses an inline example; a malformed one is an *envs.InputError.
+	Inline func(raw []byte) (*Row, error)
+	// Unserved says why a known split has no data (files looked for, or
+	// that the split is never served).
+	Unserved func(split string) string
+}
+
+// Env is a multiple-choice env. Safe for concurrent use.
+type Env struct {
+	spec   Spec
+	splits map[string]*Split
+	order  []string
+	def    string
+	demo   bool
+	reason string
+}
+
+// New builds the env over its loaded splits; reason says why none is
+// loaded, when that is so.
+func New(spec Spec, splits []*Split, demo bool, reason string) *Env {
+	e := &Env{spec: spec, splits: map[string]*Split{}, demo: demo, reason: reason}
+	for _, s := range splits {
+		if len(s.Rows) > 0 {
+			e.splits[s.Name] = s
+		}
+	}
+	for _, name := range spec.Splits {
+		if _, ok := e.splits[name]; ok {
+			e.order = append(e.order, name)
+		}
+	}
+	if len(e.order) > 0 {
+		e.def = e.order[0]
+	}
+	return e
+}
+
+// Info implements envs.Env.
+func (e *Env) Info() envs.Info {
+	info := envs.Info{Name: e.spec.Name, Aliases: e.spec.Aliases, Description: e.spec.Description,
+		Components: []envs.ComponentInfo{{Name: "accuracy", Weight: 1, Description: "1 when the multiple-choice grader accepts the answer"}}}
+	for _, n := range e.order {
+		info.Splits = append(info.Splits, envs.SplitInfo{Name: n, Rows: len(e.splits[n].Rows), Default: n == e.def, Demo: e.demo})
+	}
+	if len(info.Splits) == 0 {
+		info.UnavailableReason = e.reason
+	}
+	return info
+}
+
+// Options implements envs.Env.
+func (e *Env) Options() []envs.OptionSpec {
+	return []envs.OptionSpec{
+		{Name: OptAnswerFormat, Type: envs.String, Default: envs.FormatXML, Allowed: []string{envs.FormatXML, envs.FormatBoxed},
+			Description: "xml: <answer>…</answer>; boxed: \\boxed{…}"},
+		{Name: OptUseThink, Type: envs.Bool, Default: false, Description: "ask for <think>…</think> first; boxed mode then reads only what follows </think>"},
+		{Name: OptShuffleAnswers, Type: envs.Bool, Default: false, Description: "permute the option texts (labels stay)"},
+		{Name: OptShuffleSeed, Type: envs.Int, Default: int64(1618), Check: envs.IntRange(-1, 1<<53),
+			Description: "≥ 0: deterministic order; -1: a fresh random order (not for Score)"},
+		{Name: OptShuffleMode, Type: envs.String, Default: "row", Allowed: []string{"row", "episode"},
+			Description: "row: one order per row (Medmarks); episode: the episode seed is mixed in"},
+		{Name: OptAnswerTextGuard, Type: envs.Bool, Default: true, Compat: false,
+			Description: "reject an answer-text match when another option's text is named too"},
+	}
+}
+
+// TemplateVars implements envs.Env.
+func (e *Env) TemplateVars() map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, n := range e.order {
+		r := e.splits[n].Rows[0]
+		out[n] = e.spec.Layout.Vars(r, r.Options)
+	}
+	return out
+}
+
+func (e *Env) split(name string) (*Split, error) {
+	if a, ok := e.spec.SplitAliases[name]; ok {
+		name = a
+	}
+	if name == "" {
+		if e.def == "" {
+			return nil, envs.NotFound(envs.ErrUnknownSplit, "%s has no data loaded: %s", e.spec.Name, e.reason)
+		}
+		name = e.def
+	}
+	if s, ok := e.splits[name]; ok {
+		return s, nil
+	}
+	for _, k := range e.spec.Splits {
+		if k == name {
+			return nil, envs.NotFound(envs.ErrUnknownSplit, "%s split %q is not loaded: %s", e.spec.Name, name, e.spec.Unserved(name))
+		}
+	}
+	return nil, envs.NotFound(envs.ErrUnknownSplit, "%s has no split %q; its splits: %s (loaded: %s)", e.spec.Name,
+		name, strings.Join(e.spec.Splits, ", "), strings.Join(e.order, ", "))
+}
+
+// row picks a row: by id, by index, or drawn from the seed
+// (../spec/common.md §1 rule 3), among the first num_examples rows.
+func (e *Env) row(s *Split, id string, index *int64, sd uint64, opts envs.Values) (*Row, error) {
+	n := len(s.Rows)
+	if k := opts.Int(envs.OptNumExamples); k > 0 && int(k) < n {
+		n = int(k)
+	}
+	switch {
+	case id != "" && index != nil:
+		return nil, envs.Fieldf("index", "give example_id or index, not both")
+	case id != "":
+		i, ok := s.byID[id]
+		if !ok {
+			return nil, envs.NotFound(envs.ErrUnknownExample, "%s %s has no example %q", e.spec.Name, s.Name, id)
+		}
+		if i >= n {
+			return nil, envs.NotFound(envs.ErrUnknownExample, "%s %s example %q is outside the first %d rows (num_examples)", e.spec.Name, s.Name, id, n)
+		}
+		return s.Rows[i], nil
+	case index != nil:
+		if *index < 0 || *index >= int64(n) {
+			return nil, envs.NotFound(envs.ErrUnknownExample, "%s %s index %d is outside [0, %d)", e.spec.Name, s.Name, *index, n)
+		}
+		return s.Rows[*index], nil
+	}
+	return s.Rows[seed.Index(sd, n)], nil
+}
+
+// arrange shuffles r's options per the options. episodeSeed is nil for a
+// Score without a seed; fromScore refuses the fresh-randomness seed.
+func arrange(r *Row, opts envs.Values, episodeSeed *uint64, fromScore bool) (Shuffled, uint64, error) {
+	if !opts.Bool(OptShuffleAnswers) {
+		return identity(r), 0, nil
+	}
+	mode, err := ParseMode(opts.String(OptShuffleMode))
+	if err != nil {
+		return Shuffled{}, 0, envs.Fieldf("options."+OptShuffleMode, "%v", err)
+	}
+	ss := opts.Int(OptShuffleSeed)
+	if ss == FreshShuffleSeed && fromScore {
+		return Shuffled{}, 0, envs.Fieldf("options."+OptShuffleSeed,
+			"-1 (a fresh random order) cannot be scored: it would grade against an order the model never saw")
+	}
+	var es uint64
+	if mode == ModeEpisode {
+		if episodeSeed == nil {
+			return Shuffled{}, 0, envs.Fieldf("seed", `required when shuffle_mode is "episode" (the episode seed the order was drawn with)`)
+		}
+		es = *episodeSeed
+	}
+	gs, err := Seed(ss, r.RowID, mode, es)
+	if err != nil {
+		return Shuffled{}, 0, envs.Fieldf("options."+OptShuffleSeed, "%v", err)
+	}
+	sh, err := Apply(r.Options, r.Gold, gs)
+	return sh, gs, err
+}
+
+func identity(r *Row) Shuffled {
+	perm := make([]int, len(r.Options))
+	for i := range perm {
+		perm[i] = i
+	}
+	return Shuffled{Options: r.Options, Perm: perm, Gold: r.Gold, Reason: "not shuffled: shuffle_answers is off"}
+}
+
+func (e *Env) observation(r *Row, sh Shuffled, opts envs.Values) ([]envs.Message, error) {
+	sys := envs.SystemPrompt(opts.String(OptAnswerFormat), opts.Bool(OptUseThink), false)
+	return envs.Observation(opts, sys, e.spec.Layout.User(r, sh.Options), e.spec.Layout.Vars(r, sh.Options))
+}
+
+// state is an episode's stored state: the row and the generator seed of
+// its order (the seed itself, so a fresh-randomness order survives too).
+type state struct {
+	Split    string `json:"split"`
+	ID       string `json:"id"`
+	Shuffled bool   `json:"shuffled"`
+	GenSeed  uint64 `json:"gen_seed,omitempty"`
+	Done     bool   `json:"done,omitempty"`
+}
+
+// Reset implements envs.Env.
+func (e *Env) Reset(_ context.Context, req envs.ResetRequest) (envs.Episode, envs.Start, error) {
+	s, err := e.split(req.Split)
+	if err != nil {
+		return nil, envs.Start{}, err
+	}
+	r, err := e.row(s, req.ExampleID, req.Index, req.Seed, req.Options)
+	if err != nil {
+		return nil, envs.Start{}, err
+	}
+	sd := req.Seed
+	sh, gs, err := arrange(r, req.Options, &sd, false)
+	if err != nil {
+		return nil, envs.Start{}, err
+	}
+	obs, err := e.observation(r, sh, req.Options)
+	if err != nil {
+		return nil, envs.Start{}, err
+	}
+	ep := &episode{env: e, row: r, sh: sh, opts: req.Options,
+		st: state{Split: s.Name, ID: r.ID, Shuffled: req.Options.Bool(OptShuffleAnswers), GenSeed: gs}}
+	return ep, envs.Start{Observation: obs, Split: s.Name, ExampleID: r.ID, MaxTurns: 1}, nil
+}
+
+// Restore implements envs.Env.
+func (e *Env) Restore(_ context.Context, b []byte, opts envs.Values) (envs.Episode, error) {
+	var st state
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, fmt.Errorf("%s episode state: %w", e.spec.Name, err)
+	}
+	s, err := e.split(st.Split)
+	if err != nil {
+		return nil, err
+	}
+	i, ok := s.byID[st.ID]
+	if !ok {
+		return nil, envs.NotFound(envs.ErrUnknownExample, "%s %s has no example %q (data changed since the episode began?)", e.spec.Name, s.Name, st.ID)
+	}
+	r := s.Rows[i]
+	sh := identity(r)
+	if st.Shuffled {
+		if sh, err = Apply(r.Options, r.Gold, st.GenSeed); err != nil {
+			return nil, err
+		}
+	}
+	return &episode{env: e, row: r, sh: sh, opts: opts, st: st}, nil
+}
+
+// Score implements envs.Env.
+func (e *Env) Score(_ context.Context, req envs.ScoreRequest) (rewards.Reward, error) {
+	var r *Row
+	if req.Inline != nil {
+		var err error
+		if r, err = e.spec.Inline(req.Inline); err != nil {
+			return rewards.Reward{}, err
+		}
+	} else {
+		s, err := e.split(req.Split)
+		if err != nil {
+			return rewards.Reward{}, err
+		}
+		if r, err = e.row(s, req.ExampleID, nil, 0, req.Options); err != nil {
+			return rewards.Reward{}, err
+		}
+	}
+	sh, _, err := arrange(r, req.Options, req.Seed, true)
+	if err != nil {
+		return rewards.Reward{}, err
+	}
+	return grade(req.Completion, sh, req.Options), nil
+}
+
+type episode struct {
+	env  *Env
+	row  *Row
+	sh   Shuffled
+	opts envs.Values
+	st   state
+}
+
+func (ep *episode) Step(_ context.Context, action envs.Message) (envs.StepResult, error) {
+	if ep.st.Done {
+		return envs.StepResult{}, envs.ErrEpisodeDone
+	}
+	ep.st.Done = true
+	action.Role = "assistant"
+	r := grade(envs.Completion{Messages: []envs.Message{action}}, ep.sh, ep.opts)
+	return envs.StepResult{Terminated: true, Reward: &r}, nil
+}
+
+func (ep *episode) State() ([]byte, error) { return json.Marshal(ep.st) }
+
+func (ep *episode) Close(context.Context) error { return nil }
+
+// grade extracts the answer (../spec/common.md §4) and grades it (§5).
+func grade(c envs.Completion, sh Shuffled, opts envs.Values) rewards.Reward {
+	texts := c.AssistantTexts()
+	format, think := opts.String(OptAnswerFormat), opts.Bool(OptUseThink)
+	var answer, how string
+	switch {
+	case format == envs.FormatBoxed:
+		last := ""
+		if len(texts) > 0 {
+			last = texts[len(texts)-1]
+		}
+		how = "boxed"
+		if think {
+			var ok bool
+			if last, ok = extract.AfterThink(last); !ok {
+				how = "boxed+think: no </think>, nothing read"
+			}
+		}
+		var boxed bool
+		answer, boxed = extract.Boxed(last)
+		if !boxed && last != "" {
+			how += " (no \\boxed{}: whole text)"
+		}
+	default:
+		var ok bool
+		answer, ok = extract.FirstTagOfLastMessage(texts, "answer")
+		how = "xml"
+		if !ok {
+			how = "xml: no <answer>…</answer>"
+		}
+	}
+	others := make([]string, 0, len(sh.Options)-1)
+	for i, o := range sh.Options {
+		if i != sh.Gold {
+			others = append(others, o.Text)
+		}
+	}
+	gold := sh.Options[sh.Gold]
+	v := mcq.Grade(answer, mcq.Question{GoldLabel: gold.Label, GoldText: gold.Text, OtherTexts: others},
+		mcq.Options{Guard: opts.Bool(OptAnswerTextGuard)})
+	value, verdict := 0.0, "wrong"
+	if v.Correct {
+		value, verdict = 1, "correct"
+	}
+	var d strings.Builder
+	fmt.Fprintf(&d, "%s; answer %q; gold %s %q; %s: %s", how, shorten200(answer), gold.Label, shorten200(gold.Text), v.Strategy, verdict)
+	if sh.Reason == "" {
+		fmt.Fprintf(&d, "; shuffled %v", sh.Perm)
+	} else if opts.Bool(OptShuffleAnswers) {
+		fmt.Fprintf(&d, "; %s", sh.Reason)
+	}
+	return rewards.Reward{Value: value, Status: rewards.Scored, Detail: d.String(),
+		Components: []rewards.Component{{Name: "accuracy", Value: value, Weight: 1}}}
+}
+
+// shorten200 keeps detail readable: at most 200 characters of a text.
+func shorten200(s string) string {
+	if utf8.RuneCountInString(s) <= 200 {
+		return s
+	}
+	return string([]rune(s)[:200]) + "…"
+}
