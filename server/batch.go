@@ -21,7 +21,18 @@ type batchJob struct {
 // queues them, workers score them, and only the sender calls Send. A bad
 // item is answered in-band; the stream ends only when the client half-closes
 // (after every result is sent) or the stream's context ends.
-func (s *Server) ScoreBatch(stream pb.EnvService_ScoreBatchServer) error {
+func (s *Server) ScoreBatch(stream pb.EnvService_ScoreBatchServer) error { return s.ServeBatch(stream) }
+
+// BatchStream is the part of a ScoreBatch stream the server uses; `medmarks
+// score` feeds its JSONL lines through the same path with its own.
+type BatchStream interface {
+	Context() context.Context
+	Recv() (*pb.ScoreBatchRequest, error)
+	Send(*pb.ScoreBatchResponse) error
+}
+
+// ServeBatch runs one ScoreBatch stream to its end.
+func (s *Server) ServeBatch(stream BatchStream) error {
 	st, err := s.loaded()
 	if err != nil {
 		return err
@@ -55,7 +66,7 @@ func (s *Server) ScoreBatch(stream pb.EnvService_ScoreBatchServer) error {
 					}
 					r = batch.ItemReward(j.entry, err)
 				}
-				results <- &pb.ScoreBatchResponse{RequestId: j.id, Reward: rewardToPB(r)}
+				results <- &pb.ScoreBatchResponse{RequestId: j.id, Reward: s.rewardOut(r)}
 			}
 		})
 	}
@@ -83,7 +94,7 @@ func (s *Server) ScoreBatch(stream pb.EnvService_ScoreBatchServer) error {
 	return ctx.Err()
 }
 
-func (s *Server) readBatch(ctx context.Context, stream pb.EnvService_ScoreBatchServer, st *ready,
+func (s *Server) readBatch(ctx context.Context, stream BatchStream, st *ready,
 	slots chan struct{}, jobs chan<- batchJob, results chan<- *pb.ScoreBatchResponse) error {
 	for {
 		select {
@@ -103,7 +114,7 @@ func (s *Server) readBatch(ctx context.Context, stream pb.EnvService_ScoreBatchS
 		j, err := s.prepareItem(st, req)
 		if err != nil {
 			r := batch.ItemReward(j.entry, err)
-			results <- &pb.ScoreBatchResponse{RequestId: id, Reward: rewardToPB(r)}
+			results <- &pb.ScoreBatchResponse{RequestId: id, Reward: s.rewardOut(r)}
 			continue
 		}
 		j.id = id

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -54,7 +55,10 @@ func start(t *testing.T, ready bool, ctors ...envs.Constructor) *harness {
 	}
 	eps := episodes.New(episodes.DefaultConfig(), db.Table("e/"), reg, nil)
 	cfg := server.DefaultConfig()
-	srv := server.New(cfg, nil, nil)
+	srv, err := server.New(cfg, server.Deps{Metrics: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if ready {
 		srv.Ready(reg, eps)
 	}

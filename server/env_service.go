@@ -111,7 +111,7 @@ func (s *Server) Step(ctx context.Context, r *pb.StepRequest) (*pb.StepResponse,
 	out := &pb.StepResponse{Observation: messagesToPB(reply.Observation), Terminated: reply.Terminated,
 		Truncated: reply.Truncated, NextTurn: reply.NextTurn}
 	if reply.Reward != nil {
-		out.Reward = rewardToPB(*reply.Reward)
+		out.Reward = s.rewardOut(*reply.Reward)
 	}
 	return out, nil
 }
@@ -147,7 +147,7 @@ func (s *Server) Score(ctx context.Context, r *pb.ScoreRequest) (*pb.ScoreRespon
 	if err != nil {
 		return nil, statusOf(s.log, err)
 	}
-	return &pb.ScoreResponse{Reward: rewardToPB(rw)}, nil
+	return &pb.ScoreResponse{Reward: s.rewardOut(rw)}, nil
 }
 
 // RunGroup is not built yet.

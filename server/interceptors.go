@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"go.uber.org/zap"
@@ -52,24 +53,22 @@ func callLevel(c codes.Code) logging.Level {
 // validator is implemented by the request checks of validate.go.
 type validated interface{ validate(s *Server) error }
 
-func (s *Server) interceptors() []grpc.ServerOption {
+func (s *Server) interceptors(rpc *grpcprom.ServerMetrics) []grpc.ServerOption {
 	lopts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall), logging.WithLevels(callLevel)}
 	ropts := []recovery.Option{recovery.WithRecoveryHandlerContext(func(_ context.Context, p any) error {
 		s.log.Error("panic in a handler", zap.Any("panic", p), zap.ByteString("stack", debug.Stack()))
 		return status.Error(codes.Internal, "internal error; details are in the server log")
 	})}
 	lg := zapLogger(s.log.Named("grpc"))
-	return []grpc.ServerOption{
-		grpc.ChainUnaryInterceptor(
-			logging.UnaryServerInterceptor(lg, lopts...),
-			recovery.UnaryServerInterceptor(ropts...),
-			s.validateUnary,
-		),
-		grpc.ChainStreamInterceptor(
-			logging.StreamServerInterceptor(lg, lopts...),
-			recovery.StreamServerInterceptor(ropts...),
-		),
+	var unary []grpc.UnaryServerInterceptor
+	var stream []grpc.StreamServerInterceptor
+	if rpc != nil {
+		unary = append(unary, rpc.UnaryServerInterceptor())
+		stream = append(stream, rpc.StreamServerInterceptor())
 	}
+	unary = append(unary, logging.UnaryServerInterceptor(lg, lopts...), recovery.UnaryServerInterceptor(ropts...), s.validateUnary)
+	stream = append(stream, logging.StreamServerInterceptor(lg, lopts...), recovery.StreamServerInterceptor(ropts...))
+	return []grpc.ServerOption{grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...)}
 }
 
 // validateUnary runs the request's own validation before the handler.

@@ -3,10 +3,13 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync/atomic"
 	"time"
 
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
@@ -86,8 +89,9 @@ type Server struct {
 	log    *zap.Logger
 	grpc   *grpc.Server
 	health *health.Server
-	tools  Tools
-	state  atomic.Pointer[ready]
+	tools   Tools
+	metrics *metrics
+	state   atomic.Pointer[ready]
 }
 
 // ready is what the server serves once the data is loaded.
@@ -98,20 +102,41 @@ type ready struct {
 	opts   *optionCache
 }
 
+// Deps are the server's collaborators, set by cmd/medmarks.
+type Deps struct {
+	Log *zap.Logger
+	// Tools serves ToolService; nil disables it (FAILED_PRECONDITION).
+	Tools Tools
+	// Metrics receives the RPC and batch metrics; nil: none are kept.
+	Metrics prometheus.Registerer
+}
+
 // New builds a server that answers UNAVAILABLE until Ready.
-func New(cfg Config, log *zap.Logger, tools Tools, extra ...grpc.ServerOption) *Server {
-	if log == nil {
-		log = zap.NewNop()
+func New(cfg Config, d Deps, extra ...grpc.ServerOption) (*Server, error) {
+	if d.Log == nil {
+		d.Log = zap.NewNop()
 	}
-	s := &Server{cfg: cfg, log: log, tools: tools, health: health.NewServer()}
-	opts := append([]grpc.ServerOption{grpc.MaxRecvMsgSize(cfg.MaxRecvBytes)}, s.interceptors()...)
+	s := &Server{cfg: cfg, log: d.Log, tools: d.Tools, health: health.NewServer(), metrics: newMetrics()}
+	var rpc *grpcprom.ServerMetrics
+	if d.Metrics != nil {
+		rpc = grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
+		for _, c := range append([]prometheus.Collector{rpc}, s.metrics.collectors()...) {
+			if err := d.Metrics.Register(c); err != nil {
+				return nil, fmt.Errorf("server metrics: %w", err)
+			}
+		}
+	}
+	opts := append([]grpc.ServerOption{grpc.MaxRecvMsgSize(cfg.MaxRecvBytes)}, s.interceptors(rpc)...)
 	s.grpc = grpc.NewServer(append(opts, extra...)...)
 	pb.RegisterEnvServiceServer(s.grpc, s)
 	pb.RegisterToolServiceServer(s.grpc, s)
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	reflection.Register(s.grpc)
+	if rpc != nil {
+		rpc.InitializeMetrics(s.grpc)
+	}
 	s.setServing(healthpb.HealthCheckResponse_NOT_SERVING)
-	return s
+	return s, nil
 }
 
 func (s *Server) setServing(st healthpb.HealthCheckResponse_ServingStatus) {

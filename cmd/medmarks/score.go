@@ -79,7 +79,10 @@ func runScore(ctx context.Context, args []string, io stdio) error {
 		return usageErr("--out: %v", err)
 	}
 
-	srv := server.New(cfg.Server, log, nil)
+	srv, err := server.New(cfg.Server, server.Deps{Log: log})
+	if err != nil {
+		return err
+	}
 	srv.Ready(reg, nil)
 	st := &lineStream{ctx: ctx, env: *env, r: bufio.NewReaderSize(r, 1<<20), w: bufio.NewWriterSize(w, 1<<20),
 		pending: map[int]outLine{}, counts: map[string]int{}}

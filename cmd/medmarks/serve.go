@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"errors"
 	"net"
+	"net/http"
 	"os"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
 
 	"github.com/medarc-ai/medmarks-t/envs"
@@ -16,7 +21,7 @@ import (
 )
 
 type serveFlags struct {
-	listen, data, store, config, logLevel string
+	listen, data, store, config, logLevel, metrics string
 	templates                             templateFlags
 }
 
@@ -28,6 +33,7 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	fs.StringVar(&f.store, "store", "", "store directory (default: medmarks/serve in the user's cache directory)")
 	fs.StringVar(&f.config, "config", "", "YAML config file")
 	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error (default info)")
+	fs.StringVar(&f.metrics, "metrics-listen", "", "serve Prometheus metrics on this address at /metrics (default: off)")
 	fs.Var(f.templates, "prompt-template", "register a prompt template: ENV/NAME=PATH (repeatable)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -73,7 +79,19 @@ func serve(ctx context.Context, cfg Config, f serveFlags, log *zap.Logger) error
 	if err != nil {
 		return fail(fmt.Errorf("listen: %w", err))
 	}
-	srv := server.New(cfg.Server, log, nil)
+	promReg := prometheus.NewRegistry()
+	promReg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := server.New(cfg.Server, server.Deps{Log: log, Metrics: promReg})
+	if err != nil {
+		return fail(err)
+	}
+	if f.metrics != "" {
+		stopMetrics, err := serveMetrics(f.metrics, promReg, log)
+		if err != nil {
+			return fail(err)
+		}
+		defer stopMetrics()
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(lis) }()
 	log.Info("listening", zap.String("addr", lis.Addr().String()), zap.String("store", dir), zap.Bool("demo_data", demo))
@@ -105,4 +123,29 @@ func serve(ctx context.Context, cfg Config, f serveFlags, log *zap.Logger) error
 	case err := <-serveErr:
 		return fail(fmt.Errorf("serve: %w", err))
 	}
+}
+
+// serveMetrics serves /metrics on its own port until the returned stop.
+func serveMetrics(addr string, reg *prometheus.Registry, log *zap.Logger) (func(), error) {
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := hs.Serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics server", zap.Error(err))
+		}
+	}()
+	log.Info("metrics", zap.String("addr", lis.Addr().String()))
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(ctx)
+		<-done
+	}, nil
 }
