@@ -1,9 +1,14 @@
 package main
 
-import "github.com/medarc-ai/medmarks-t/envs"
+import (
+	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/medqa"
+)
 
 // constructors lists every environment, in ListEnvs order. Adding an env is
 // one line here (../shared/guide/ARCHITECTURE.md §7).
 func constructors() []envs.Constructor {
-	return []envs.Constructor{}
+	return []envs.Constructor{
+		medqa.New,
+	}
 }

@@ -407,3 +407,12 @@ func shorten200(s string) string {
 	}
 	return string([]rune(s)[:200]) + "…"
 }
+
+// OptionVars are options as template variables: a list of {label, text}.
+func OptionVars(shown []Option) []map[string]string {
+	out := make([]map[string]string, len(shown))
+	for i, o := range shown {
+		out[i] = map[string]string{"label": o.Label, "text": o.Text}
+	}
+	return out
+}
