@@ -36,11 +36,11 @@ func LoadSplit(set envs.Settings, env, split string, src dataset.Source, f datas
 	if err != nil {
 		return nil, err
 	}
-	return finish(set, env, split, src, b.Table()), nil
+	return Finish(set, env, split, src, b.Table()), nil
 }
 
-// finish turns a built table into a Split and logs its start-up line.
-func finish(set envs.Settings, env, split string, src dataset.Source, t *dataset.Table[*Row]) *Split {
+// Finish turns a built table into a Split and logs its start-up line.
+func Finish(set envs.Settings, env, split string, src dataset.Source, t *dataset.Table[*Row]) *Split {
 	rows := make([]*Row, t.Len())
 	for i := range rows {
 		id, r, _ := t.At(i)
