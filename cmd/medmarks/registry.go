@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/medmcqa"
 	"github.com/medarc-ai/medmarks-t/envs/medqa"
 )
 
@@ -10,5 +11,6 @@ import (
 func constructors() []envs.Constructor {
 	return []envs.Constructor{
 		medqa.New,
+		medmcqa.New,
 	}
 }

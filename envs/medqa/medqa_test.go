@@ -183,8 +183,8 @@ func TestEveryRowGoldAndWrong(t *testing.T) {
 			}
 		}
 		want := map[string]map[string]int{
-			``:                             {"A": 353, "B": 309, "C": 346, "D": 265},
-			`{"shuffle_answers": true}`:    {"A": 345, "B": 307, "C": 293, "D": 328},
+			``:                          {"A": 353, "B": 309, "C": 346, "D": 265},
+			`{"shuffle_answers": true}`: {"A": 345, "B": 307, "C": 293, "D": 328},
 			`{"shuffle_answers": true, "shuffle_seed": 9331}`: {"A": 326, "B": 312, "C": 333, "D": 302},
 		}[opts]
 		if d := cmp.Diff(want, counts); d != "" {
@@ -382,9 +382,9 @@ func TestOptionAndInputErrors(t *testing.T) {
 
 // gbakerRow is the GBaker export's schema in parquet.
 type gbakerRow struct {
-	Question  *string `json:"question" parquet:"question,optional"`
-	Answer    *string `json:"answer" parquet:"answer,optional"`
-	Options   *struct {
+	Question *string `json:"question" parquet:"question,optional"`
+	Answer   *string `json:"answer" parquet:"answer,optional"`
+	Options  *struct {
 		A *string `json:"A" parquet:"A,optional"`
 		B *string `json:"B" parquet:"B,optional"`
 		C *string `json:"C" parquet:"C,optional"`
@@ -407,10 +407,10 @@ func TestExportsAndSkips(t *testing.T) {
 	}
 	withBad := append(append(append([]string{}, lines[:5]...), bad...), lines[5:]...)
 	fixtures := map[string]fstest.MapFS{
-		"original": {"medqa/phrases_no_exclude_test.jsonl": {Data: []byte(strings.Join(lines, "\n") + "\n")}},
-		"gbaker jsonl": {"medqa/test.jsonl": {Data: []byte(strings.Join(lines, "\n"))}},
+		"original":       {"medqa/phrases_no_exclude_test.jsonl": {Data: []byte(strings.Join(lines, "\n") + "\n")}},
+		"gbaker jsonl":   {"medqa/test.jsonl": {Data: []byte(strings.Join(lines, "\n"))}},
 		"gbaker parquet": {"medqa/default/test/0000.parquet": {Data: datasettest.Parquet[gbakerRow](t, lines, nil)}},
-		"skips": {"medqa/phrases_no_exclude_test.jsonl": {Data: []byte(strings.Join(withBad, "\n"))}},
+		"skips":          {"medqa/phrases_no_exclude_test.jsonl": {Data: []byte(strings.Join(withBad, "\n"))}},
 	}
 	obs := map[string][]string{}
 	for name, fsys := range fixtures {
