@@ -4,6 +4,7 @@ import (
 	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/envs/medmcqa"
 	"github.com/medarc-ai/medmarks-t/envs/medqa"
+	"github.com/medarc-ai/medmarks-t/envs/pubmedqa"
 )
 
 // constructors lists every environment, in ListEnvs order. Adding an env is
@@ -12,5 +13,6 @@ func constructors() []envs.Constructor {
 	return []envs.Constructor{
 		medqa.New,
 		medmcqa.New,
+		pubmedqa.New,
 	}
 }
