@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -22,7 +22,7 @@ import (
 
 type serveFlags struct {
 	listen, data, store, config, logLevel, metrics string
-	templates                             templateFlags
+	templates                                      templateFlags
 }
 
 func runServe(ctx context.Context, args []string, io stdio) error {

@@ -224,10 +224,15 @@ func (m *Manager) Reset(ctx context.Context, entry *envs.Entry, req envs.ResetRe
 	if err != nil {
 		return ResetResult{}, err
 	}
+	state, err := ep.State()
+	if err != nil {
+		_ = ep.Close(ctx)
+		return ResetResult{}, fmt.Errorf("episode %s state: %w", id, err)
+	}
 	now := m.now()
 	l := &live{loaded: true, entry: entry, opts: req.Options, ep: ep, idleSince: now}
 	l.rec = record{Env: entry.Name(), Split: start.Split, ExampleID: start.ExampleID, Options: req.Options.JSON(),
-		Seed: req.Seed, Created: now, Deadline: now.Add(m.cfg.Deadline), Active: now, MaxTurns: start.MaxTurns, NextTurn: 1}
+		Seed: req.Seed, State: state, Created: now, Deadline: now.Add(m.cfg.Deadline), Active: now, MaxTurns: start.MaxTurns, NextTurn: 1}
 	if err := m.save(ctx, id, l); err != nil {
 		_ = ep.Close(ctx)
 		return ResetResult{}, err
