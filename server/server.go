@@ -85,10 +85,10 @@ type Server struct {
 	pb.UnimplementedEnvServiceServer
 	pb.UnimplementedToolServiceServer
 
-	cfg    Config
-	log    *zap.Logger
-	grpc   *grpc.Server
-	health *health.Server
+	cfg     Config
+	log     *zap.Logger
+	grpc    *grpc.Server
+	health  *health.Server
 	tools   Tools
 	metrics *metrics
 	state   atomic.Pointer[ready]
