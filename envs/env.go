@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/medarc-ai/medmarks-t/rewards"
+	"github.com/medarc-ai/medmarks-t/rewards/judge"
 )
 
 // Version is the version every env reports while its scoring is unchanged.
@@ -140,40 +141,32 @@ type Settings struct {
 	// Demo marks Data as the embedded demo set.
 	Demo   bool
 	Logger *zap.Logger
-	// Judge is nil when no judge is configured: judged rewards are then
-	// JUDGE_FAILED and Reset of a judged env fails its precondition.
-	Judge Judge
+	// Judges gives the judge an env uses (the config's per-env selection);
+	// nil, or a nil result, when no judge is configured: judged rewards are
+	// then JUDGE_FAILED and Reset of a judged env fails its precondition.
+	Judges func(env string) Judge
 	// Tools runs tool calls of tool-using envs; nil when disabled.
 	Tools Tools
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
+// JudgeFor returns the judge of env, or nil when none is configured.
+func (s Settings) JudgeFor(env string) Judge {
+	if s.Judges == nil {
+		return nil
+	}
+	return s.Judges(env)
+}
+
 // Judge asks the configured LLM judges. Declared here, where it is used;
-// *judge.Client satisfies it through a small adapter in cmd/medmarks.
+// *judge.Client satisfies it.
 type Judge interface {
-	Ask(ctx context.Context, q JudgeQuestion) ([]JudgeVerdict, error)
-	// Count is the number of judges an env uses.
+	// Ask fans q out to every judge; it fails only when ctx ends or q is
+	// malformed, a judge's failure being a Verdict with Err.
+	Ask(ctx context.Context, q judge.Question) ([]judge.Verdict, error)
+	// Count is the number of judges.
 	Count() int
-}
-
-// JudgeQuestion is one judge prompt and the rule that reads its reply.
-type JudgeQuestion struct {
-	Prompt string
-	// Parser identifies the env, its version and compat mode: part of the
-	// cache key, so a reply valid for one parser never serves another.
-	Parser string
-	// Check returns nil for a usable reply; otherwise the attempt is retried.
-	Check func(reply string) error
-}
-
-// JudgeVerdict is one judge's final answer to a question.
-type JudgeVerdict struct {
-	Judge    string
-	Reply    string
-	Err      error
-	Attempts int
-	Cached   bool
 }
 
 // Tools runs the tools of tool-using envs in per-episode sessions.
