@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/rewards/judge"
 	"github.com/medarc-ai/medmarks-t/server"
 	"github.com/medarc-ai/medmarks-t/server/episodes"
 )
@@ -24,6 +25,9 @@ type Config struct {
 	Store    StoreConfig           `yaml:"store"`
 	Log      LogConfig             `yaml:"log"`
 	Envs     map[string]EnvSection `yaml:"envs"`
+	// Judges holds the top-level keys judges (the list) and judge (the
+	// policy), as ../spec/common.md §8 shows them.
+	Judges judge.Config `yaml:",inline"`
 }
 
 // StoreConfig places the Badger store.
@@ -46,7 +50,8 @@ type EnvSection struct {
 }
 
 func defaultConfig() Config {
-	return Config{Server: server.DefaultConfig(), Episodes: episodes.DefaultConfig(), Log: LogConfig{Level: "info"}}
+	return Config{Server: server.DefaultConfig(), Episodes: episodes.DefaultConfig(), Log: LogConfig{Level: "info"},
+		Judges: judge.DefaultConfig()}
 }
 
 // loadConfig reads a strict YAML file over the defaults: an unknown key is
@@ -87,6 +92,11 @@ func (c Config) Validate() error {
 	}
 	prefix("server", c.Server.Validate())
 	prefix("episodes", c.Episodes.Validate())
+	if len(c.Judges.Judges) > 0 {
+		if err := c.Judges.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

@@ -19,7 +19,9 @@ import (
 
 	"github.com/medarc-ai/medmarks-t/envs"
 	pb "github.com/medarc-ai/medmarks-t/proto/medmarks/v1"
+	"github.com/medarc-ai/medmarks-t/rewards/judge"
 	"github.com/medarc-ai/medmarks-t/server"
+	"github.com/medarc-ai/medmarks-t/store"
 )
 
 // maxLineBytes bounds one JSONL line: a 1 MiB completion plus its row and
@@ -36,6 +38,8 @@ func runScore(ctx context.Context, args []string, io stdio) error {
 	storeFlag := fs.String("store", "", "store directory for the judge cache (default: medmarks/score in the user's cache directory)")
 	templates := templateFlags{}
 	fs.Var(templates, "prompt-template", "register a prompt template: ENV/NAME=PATH (repeatable)")
+	var jf judgeFlags
+	jf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,10 +52,12 @@ func runScore(ctx context.Context, args []string, io stdio) error {
 		return &exitError{code: 2, err: err}
 	}
 	templates.apply(&cfg)
+	if err := jf.apply(&cfg.Judges, func(s string) { fmt.Fprintln(io.err, "medmarks:", s) }); err != nil {
+		return err
+	}
 	if err := cfg.Validate(); err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("config: %w", err)}
 	}
-	_ = storeFlag // the judge cache store is opened only for judged envs
 	data, demo, err := dataFS(*dataDir)
 	if err != nil {
 		return err
@@ -61,7 +67,29 @@ func runScore(ctx context.Context, args []string, io stdio) error {
 		return &exitError{code: 2, err: err}
 	}
 	log := zap.NewNop()
-	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log}, envCfg, constructors()...)
+	// The judge cache lives in score's own store (a running server holds the
+	// lock on its own); it is opened only when a judge is configured.
+	var cache judge.Cache
+	if len(cfg.Judges.Judges) > 0 && cfg.Judges.Judge.Cache {
+		dir, err := storeDir(*storeFlag, cfg.Store.Dir, "score")
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		db, err := store.Open(dir, log, store.Options{})
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		defer db.Close()
+		cache = db.Table("j/")
+	}
+	jc, judges, err := newJudges(cfg, cache, log)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if jc != nil {
+		defer jc.Close()
+	}
+	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log, Judges: judges}, envCfg, constructors()...)
 	if err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("loading data: %w", err)}
 	}
@@ -108,7 +136,7 @@ func runScore(ctx context.Context, args []string, io stdio) error {
 	if flushErr != nil {
 		return flushErr
 	}
-	fmt.Fprintln(io.err, st.summary())
+	fmt.Fprintln(io.err, st.summary()+judgeSummary(jc))
 	if st.counts["SCORED"] != st.lines {
 		return &exitError{code: 1}
 	}

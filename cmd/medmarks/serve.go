@@ -23,6 +23,7 @@ import (
 type serveFlags struct {
 	listen, data, store, config, logLevel, metrics string
 	templates                                      templateFlags
+	judges                                         judgeFlags
 }
 
 func runServe(ctx context.Context, args []string, io stdio) error {
@@ -35,6 +36,7 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	fs.StringVar(&f.logLevel, "log-level", "", "debug, info, warn or error (default info)")
 	fs.StringVar(&f.metrics, "metrics-listen", "", "serve Prometheus metrics on this address at /metrics (default: off)")
 	fs.Var(f.templates, "prompt-template", "register a prompt template: ENV/NAME=PATH (repeatable)")
+	f.judges.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -49,12 +51,19 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 		cfg.Log.Level = f.logLevel
 	}
 	f.templates.apply(&cfg)
+	var notes []string
+	if err := f.judges.apply(&cfg.Judges, func(s string) { notes = append(notes, s) }); err != nil {
+		return err
+	}
 	if err := cfg.Validate(); err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("config: %w", err)}
 	}
 	log, err := newLogger(cfg.Log.Level, os.Stderr)
 	if err != nil {
 		return err
+	}
+	for _, n := range notes {
+		log.Info(n)
 	}
 	defer log.Sync() //nolint:errcheck // stderr sync errors are not actionable
 	return serve(ctx, cfg, f, log)
@@ -101,8 +110,16 @@ func serve(ctx context.Context, cfg Config, f serveFlags, log *zap.Logger) error
 		srv.Shutdown(context.Background())
 		return fail(err)
 	}
+	jc, judges, err := newJudges(cfg, db.Table("j/"), log)
+	if err != nil {
+		srv.Shutdown(context.Background())
+		return fail(err)
+	}
+	if jc != nil {
+		defer jc.Close()
+	}
 	started := time.Now()
-	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log}, envCfg, constructors()...)
+	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log, Judges: judges}, envCfg, constructors()...)
 	if err != nil {
 		srv.Shutdown(context.Background())
 		<-serveErr
