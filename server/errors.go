@@ -10,6 +10,7 @@ import (
 
 	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/envs/batch"
+	"github.com/medarc-ai/medmarks-t/sandbox"
 )
 
 // errLoading answers env calls until the data is loaded.
@@ -33,16 +34,16 @@ func statusOf(log *zap.Logger, err error) error {
 		code = codes.Canceled
 	case errors.Is(err, context.DeadlineExceeded):
 		code = codes.DeadlineExceeded
-	case errors.As(err, &fe), errors.As(err, &ie):
+	case errors.As(err, &fe), errors.As(err, &ie), errors.Is(err, sandbox.ErrUnknownTool):
 		code = codes.InvalidArgument
 	case errors.Is(err, envs.ErrUnknownEnv), errors.Is(err, envs.ErrUnknownSplit),
 		errors.Is(err, envs.ErrUnknownExample), errors.Is(err, envs.ErrUnknownEpisode):
 		code = codes.NotFound
-	case errors.Is(err, envs.ErrEpisodeDone), errors.Is(err, envs.ErrPrecondition):
+	case errors.Is(err, envs.ErrEpisodeDone), errors.Is(err, envs.ErrPrecondition), errors.Is(err, sandbox.ErrToolDisabled):
 		code = codes.FailedPrecondition
-	case errors.Is(err, envs.ErrExhausted):
+	case errors.Is(err, envs.ErrExhausted), errors.Is(err, sandbox.ErrExhausted):
 		code = codes.ResourceExhausted
-	case errors.Is(err, envs.ErrUnavailable):
+	case errors.Is(err, envs.ErrUnavailable), errors.Is(err, sandbox.ErrUnavailable):
 		code = codes.Unavailable
 	case errors.Is(err, batch.ErrInternal):
 		code = codes.Internal

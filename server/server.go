@@ -19,6 +19,7 @@ import (
 	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/envs/batch"
 	pb "github.com/medarc-ai/medmarks-t/proto/medmarks/v1"
+	"github.com/medarc-ai/medmarks-t/sandbox"
 	"github.com/medarc-ai/medmarks-t/server/episodes"
 )
 
@@ -67,17 +68,10 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Tools runs ToolService calls; nil disables the service's tools.
+// Tools runs ToolService calls (*sandbox.Toolbox); nil disables them.
 type Tools interface {
-	Execute(ctx context.Context, tool, args, session string) (ToolOutcome, error)
+	Execute(ctx context.Context, tool, input, session string) (sandbox.Result, error)
 	CloseSession(ctx context.Context, session string) error
-}
-
-// ToolOutcome is what one tool call produced.
-type ToolOutcome struct {
-	Output  string
-	Status  string // OK, ERROR, TIMEOUT, MEMORY_LIMIT, OUTPUT_LIMIT, REJECTED
-	Elapsed time.Duration
 }
 
 // Server serves EnvService, ToolService, health and reflection.

@@ -10,15 +10,16 @@ import (
 
 	"github.com/medarc-ai/medmarks-t/envs"
 	pb "github.com/medarc-ai/medmarks-t/proto/medmarks/v1"
+	"github.com/medarc-ai/medmarks-t/sandbox"
 )
 
-var toolStatusToPB = map[string]pb.ToolStatus{
-	"OK":           pb.ToolStatus_TOOL_STATUS_OK,
-	"ERROR":        pb.ToolStatus_TOOL_STATUS_ERROR,
-	"TIMEOUT":      pb.ToolStatus_TOOL_STATUS_TIMEOUT,
-	"MEMORY_LIMIT": pb.ToolStatus_TOOL_STATUS_MEMORY_LIMIT,
-	"OUTPUT_LIMIT": pb.ToolStatus_TOOL_STATUS_OUTPUT_LIMIT,
-	"REJECTED":     pb.ToolStatus_TOOL_STATUS_REJECTED,
+var toolStatusToPB = map[sandbox.Status]pb.ToolStatus{
+	sandbox.OK:          pb.ToolStatus_TOOL_STATUS_OK,
+	sandbox.Error:       pb.ToolStatus_TOOL_STATUS_ERROR,
+	sandbox.Timeout:     pb.ToolStatus_TOOL_STATUS_TIMEOUT,
+	sandbox.MemoryLimit: pb.ToolStatus_TOOL_STATUS_MEMORY_LIMIT,
+	sandbox.OutputLimit: pb.ToolStatus_TOOL_STATUS_OUTPUT_LIMIT,
+	sandbox.Rejected:    pb.ToolStatus_TOOL_STATUS_REJECTED,
 }
 
 var errNoTools = status.Error(codes.FailedPrecondition, "tools are disabled on this server (the sandbox is not configured)")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/rewards/judge"
+	"github.com/medarc-ai/medmarks-t/sandbox"
 	"github.com/medarc-ai/medmarks-t/server"
 	"github.com/medarc-ai/medmarks-t/server/episodes"
 )
@@ -28,6 +29,8 @@ type Config struct {
 	// Judges holds the top-level keys judges (the list) and judge (the
 	// policy), as ../spec/common.md §8 shows them.
 	Judges judge.Config `yaml:",inline"`
+	// Sandbox is the tool runner: backend, pool and limits.
+	Sandbox sandbox.Config `yaml:"sandbox"`
 }
 
 // StoreConfig places the Badger store.
@@ -51,7 +54,7 @@ type EnvSection struct {
 
 func defaultConfig() Config {
 	return Config{Server: server.DefaultConfig(), Episodes: episodes.DefaultConfig(), Log: LogConfig{Level: "info"},
-		Judges: judge.DefaultConfig()}
+		Judges: judge.DefaultConfig(), Sandbox: sandbox.DefaultConfig()}
 }
 
 // loadConfig reads a strict YAML file over the defaults: an unknown key is
@@ -92,6 +95,9 @@ func (c Config) Validate() error {
 	}
 	prefix("server", c.Server.Validate())
 	prefix("episodes", c.Episodes.Validate())
+	if err := c.Sandbox.Validate(); err != nil {
+		errs = append(errs, prefixed("sandbox.", err))
+	}
 	if len(c.Judges.Judges) > 0 {
 		if err := c.Judges.Validate(); err != nil {
 			errs = append(errs, err)
@@ -126,4 +132,17 @@ func (c Config) envConfigs() (map[string]envs.Config, error) {
 		out[n] = ec
 	}
 	return out, nil
+}
+
+// prefixed leads every joined error with a section path.
+func prefixed(p string, err error) error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return fmt.Errorf("%s%w", p, err)
+	}
+	var errs []error
+	for _, e := range j.Unwrap() {
+		errs = append(errs, fmt.Errorf("%s%w", p, e))
+	}
+	return errors.Join(errs...)
 }

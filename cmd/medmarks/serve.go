@@ -88,9 +88,14 @@ func serve(ctx context.Context, cfg Config, f serveFlags, log *zap.Logger) error
 	if err != nil {
 		return fail(fmt.Errorf("listen: %w", err))
 	}
+	tb, stopTools, err := newToolbox(ctx, cfg.Sandbox, log)
+	if err != nil {
+		return fail(fmt.Errorf("sandbox: %w", err))
+	}
+	defer stopTools()
 	promReg := prometheus.NewRegistry()
 	promReg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := server.New(cfg.Server, server.Deps{Log: log, Metrics: promReg})
+	srv, err := server.New(cfg.Server, server.Deps{Log: log, Metrics: promReg, Tools: tb})
 	if err != nil {
 		return fail(err)
 	}
@@ -119,11 +124,17 @@ func serve(ctx context.Context, cfg Config, f serveFlags, log *zap.Logger) error
 		defer jc.Close()
 	}
 	started := time.Now()
-	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log, Judges: judges}, envCfg, constructors()...)
+	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log, Judges: judges, Tools: envTools{tb}}, envCfg, constructors()...)
 	if err != nil {
 		srv.Shutdown(context.Background())
 		<-serveErr
 		return fail(fmt.Errorf("loading data: %w", err))
+	}
+	// Health turns SERVING only once the sandbox pool is warm too.
+	if err := tb.Ready(ctx); err != nil {
+		srv.Shutdown(context.Background())
+		<-serveErr
+		return fail(fmt.Errorf("sandbox: %w", err))
 	}
 	eps := episodes.New(cfg.Episodes, db.Table("e/"), reg, log)
 	eps.Start()

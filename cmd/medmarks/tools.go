@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"go.uber.org/zap"
+
+	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/sandbox"
+	"github.com/medarc-ai/medmarks-t/sandbox/bwrap"
+)
+
+// newToolbox builds the tools from the sandbox section. When bubblewrap or
+// user namespaces are missing, the python tool is refused with a clear
+// error in the log and the calculator still works; python never runs
+// unsandboxed unless the operator chose backend unsafe-local.
+func newToolbox(ctx context.Context, cfg sandbox.Config, log *zap.Logger) (*sandbox.Toolbox, func(), error) {
+	var backend sandbox.Backend
+	var closer func() error
+	switch cfg.Backend {
+	case sandbox.BackendBwrap, sandbox.BackendUnsafeLocal:
+		b, err := bwrap.New(ctx, bwrap.Settings{Logger: log.Named("sandbox"), Unsafe: cfg.Backend == sandbox.BackendUnsafeLocal})
+		if err != nil {
+			log.Error("the python tool is disabled: its sandbox cannot run here (calls answer FAILED_PRECONDITION)", zap.Error(err))
+			break
+		}
+		if cfg.Backend == sandbox.BackendUnsafeLocal {
+			log.Warn("UNSAFE: the python tool runs WITHOUT bubblewrap (sandbox.backend unsafe-local); never use this with untrusted code")
+		}
+		log.Info("python sandbox", zap.String("mechanisms", b.Mechanisms()))
+		backend, closer = b, b.Close
+	}
+	tb, err := sandbox.NewToolbox(cfg, backend, log.Named("tools"))
+	if err != nil {
+		if closer != nil {
+			_ = closer()
+		}
+		return nil, nil, err
+	}
+	if err := tb.Start(ctx); err != nil {
+		if closer != nil {
+			_ = closer()
+		}
+		return nil, nil, err
+	}
+	stop := func() {
+		_ = tb.Shutdown(context.Background())
+		if closer != nil {
+			_ = closer()
+		}
+	}
+	return tb, stop, nil
+}
+
+// envTools adapts the Toolbox to the episodes of tool-using envs: each
+// episode's python session is its own, apart from ToolService sessions.
+type envTools struct{ tb *sandbox.Toolbox }
+
+func (e envTools) Specs(names []string) []envs.ToolSpec {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	var out []envs.ToolSpec
+	for _, sp := range e.tb.Specs() {
+		if len(names) > 0 && !want[sp.Name] {
+			continue
+		}
+		var def struct {
+			Function struct {
+				Description string          `json:"description"`
+				Parameters  json.RawMessage `json:"parameters"`
+			} `json:"function"`
+		}
+		if err := json.Unmarshal(sp.JSON, &def); err != nil {
+			continue
+		}
+		out = append(out, envs.ToolSpec{Name: sp.Name, Description: def.Function.Description, Parameters: def.Function.Parameters})
+	}
+	return out
+}
+
+func (e envTools) Call(ctx context.Context, session, tool, input string) (envs.ToolResult, error) {
+	r, err := e.tb.Call(ctx, session, tool, input)
+	if err != nil {
+		if errors.Is(err, sandbox.ErrToolDisabled) {
+			return envs.ToolResult{}, fmt.Errorf("%w: %v", envs.ErrPrecondition, err)
+		}
+		return envs.ToolResult{}, err
+	}
+	return envs.ToolResult{Output: r.Output, Status: r.Status.String(), Elapsed: r.Elapsed}, nil
+}
+
+func (e envTools) CloseSession(ctx context.Context, session string) error {
+	return e.tb.CloseEpisode(ctx, session)
+}
