@@ -44,8 +44,16 @@ type harness struct {
 
 func start(t *testing.T, ready bool, ctors ...envs.Constructor) *harness {
 	t.Helper()
+	h, _ := startIn(t, t.TempDir(), ready, ctors...)
+	return h
+}
+
+// startIn serves with the store in dir; stop shuts it down early (a
+// restart), and is also run at cleanup.
+func startIn(t *testing.T, dir string, ready bool, ctors ...envs.Constructor) (*harness, func()) {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(t.TempDir(), nil, store.Options{})
+	db, err := store.Open(dir, nil, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,15 +80,19 @@ func start(t *testing.T, ready bool, ctors ...envs.Constructor) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		conn.Close()
-		srv.Shutdown(context.Background())
-		wg.Wait()
-		eps.Shutdown(context.Background())
-		db.Close()
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			conn.Close()
+			srv.Shutdown(context.Background())
+			wg.Wait()
+			eps.Shutdown(context.Background())
+			db.Close()
+		})
+	}
+	t.Cleanup(stop)
 	return &harness{srv: srv, env: pb.NewEnvServiceClient(conn), tools: pb.NewToolServiceClient(conn),
-		health: healthpb.NewHealthClient(conn), reg: reg, eps: eps}
+		health: healthpb.NewHealthClient(conn), reg: reg, eps: eps}, stop
 }
 
 func wantCode(t *testing.T, err error, code codes.Code, mention string) {

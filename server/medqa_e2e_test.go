@@ -21,8 +21,14 @@ import (
 // startMedQA serves MedQA over the real test file.
 func startMedQA(t *testing.T) *harness {
 	t.Helper()
+	h, _ := startMedQAIn(t, t.TempDir())
+	return h
+}
+
+func startMedQAIn(t *testing.T, dir string) (*harness, func()) {
+	t.Helper()
 	fsys := os.DirFS(shared.Datasets(t))
-	return start(t, true, func(ctx context.Context, set envs.Settings) (envs.Env, error) {
+	return startIn(t, dir, true, func(ctx context.Context, set envs.Settings) (envs.Env, error) {
 		set.Data = fsys
 		return medqa.New(ctx, set)
 	})
@@ -137,4 +143,116 @@ func TestMedQAScoreBatch10000(t *testing.T) {
 	if sendErr != nil || got != n {
 		t.Fatalf("%d results, send error %v", got, sendErr)
 	}
+}
+
+// TestEpisodeShuffleAcrossRestart: 64 MedQA rows × 8 episode seeds through
+// Reset/Step. Every shuffleable row shows more than one order, the gold
+// text is always at the gold letter, and the same (row, seed) gives the same
+// order — also after a restart, for new episodes and for those begun before.
+func TestEpisodeShuffleAcrossRestart(t *testing.T) {
+	dir := t.TempDir()
+	h, stop := startMedQAIn(t, dir)
+	ctx := context.Background()
+	gold := medqaGoldTexts(t)
+	const opts = `{"shuffle_answers": true, "shuffle_mode": "episode"}`
+	type episode struct {
+		id, order, letter string
+	}
+	eps := map[[2]uint64]episode{}
+	orders := map[string]map[string]bool{}
+	for row := range 64 {
+		for seed := range uint64(8) {
+			rr, err := h.env.Reset(ctx, &pb.ResetRequest{Env: "medqa", ExampleId: fmt.Sprint(row), Seed: ptr(seed), OptionsJson: opts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := rr.GetObservation()[1].GetContent()
+			order := u[strings.Index(u, "\nA. "):]
+			letter := letterOf(t, order, gold[row])
+			eps[[2]uint64{uint64(row), seed}] = episode{rr.GetEpisodeId(), order, letter}
+			if orders[fmt.Sprint(row)] == nil {
+				orders[fmt.Sprint(row)] = map[string]bool{}
+			}
+			orders[fmt.Sprint(row)][order] = true
+		}
+	}
+	for row, o := range orders {
+		// Rows whose options refer to other labels are never shuffled.
+		if len(o) < 2 {
+			rr, _ := h.env.Score(ctx, &pb.ScoreRequest{Env: "medqa", Example: &pb.ScoreRequest_ExampleRef{ExampleRef: &pb.ExampleRef{ExampleId: row}},
+				Completion: &pb.ScoreRequest_CompletionText{CompletionText: "x"}, OptionsJson: opts, Seed: ptr(uint64(0))})
+			if !strings.Contains(rr.GetReward().GetDetail(), "not shuffled") {
+				t.Errorf("row %s: one order over 8 episode seeds (%s)", row, rr.GetReward().GetDetail())
+			}
+		}
+	}
+	stop()
+
+	h, _ = startMedQAIn(t, dir)
+	for key, ep := range eps {
+		if key[1]%2 == 0 {
+			// A new episode with the same (row, seed) shows the same order.
+			rr, err := h.env.Reset(ctx, &pb.ResetRequest{Env: "medqa", ExampleId: fmt.Sprint(key[0]), Seed: ptr(key[1]), OptionsJson: opts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := rr.GetObservation()[1].GetContent()
+			if got := u[strings.Index(u, "\nA. "):]; got != ep.order {
+				t.Fatalf("row %d seed %d: order changed after the restart", key[0], key[1])
+			}
+		}
+		// The episode begun before the restart grades against its order.
+		sr, err := h.env.Step(ctx, &pb.StepRequest{EpisodeId: ep.id, Turn: ptr(uint32(1)),
+			Action: &pb.Message{Role: "assistant", Content: "<answer>" + ep.letter + "</answer>"}})
+		if err != nil || sr.GetReward().GetValue() != 1 {
+			t.Fatalf("row %d seed %d: gold letter %s after the restart: %v %v", key[0], key[1], ep.letter, sr.GetReward(), err)
+		}
+	}
+}
+
+// letterOf finds the letter showing text in an option block "\nA. …\nB. …".
+func letterOf(t *testing.T, block, text string) string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(block, "\nAnswer:"), "\n")
+	found := ""
+	cur := ""
+	var buf []string
+	flush := func() {
+		if cur != "" && strings.Join(buf, "\n") == text {
+			found = cur
+		}
+	}
+	for _, l := range lines[1:] {
+		if len(l) >= 3 && strings.Contains("ABCD", l[:1]) && l[1:3] == ". " {
+			flush()
+			cur, buf = l[:1], []string{l[3:]}
+			continue
+		}
+		buf = append(buf, l)
+	}
+	flush()
+	if found == "" {
+		t.Fatalf("gold text %q not in %q", text, block)
+	}
+	return found
+}
+
+func medqaGoldTexts(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile(shared.Datasets(t) + "/medqa/phrases_no_exclude_test.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r struct {
+			Options   map[string]string `json:"options"`
+			AnswerIdx string            `json:"answer_idx"`
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r.Options[r.AnswerIdx])
+	}
+	return out
 }
