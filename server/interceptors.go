@@ -50,8 +50,6 @@ func callLevel(c codes.Code) logging.Level {
 	return logging.LevelError
 }
 
-// validator is implemented by the request checks of validate.go.
-type validated interface{ validate(s *Server) error }
 
 func (s *Server) interceptors(rpc *grpcprom.ServerMetrics) []grpc.ServerOption {
 	lopts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall), logging.WithLevels(callLevel)}

@@ -83,8 +83,7 @@ func ddLdexp(a dd, k int) float64 {
 }
 
 var (
-	ddLn2  = dd{0x1.62e42fefa39efp-01, 0x1.abc9e3b39803fp-56}
-	ddLn10 = dd{0x1.26bb1bbb55516p+01, -0x1.f48ad494ea3e9p-53}
+	ddLn2 = dd{0x1.62e42fefa39efp-01, 0x1.abc9e3b39803fp-56}
 
 	// invFact[n] is 1/n! (a constant table).
 	invFact = func() (t [32]dd) {
