@@ -74,8 +74,8 @@ func (c Completion) AssistantTexts() []string {
 	return out
 }
 
-// EstimatedTokens is ⌈UTF-8 bytes / 4⌉ over the content, reasoning and
-// tool-call arguments of every assistant message (../spec/common.md §7).
+// AssistantBytes sums, over every assistant message, the UTF-8 bytes the
+// efficiency estimate reads (../spec/common.md §7).
 func (c Completion) AssistantBytes() int {
 	n := 0
 	for _, m := range c.Messages {
