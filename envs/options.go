@@ -20,6 +20,8 @@ const (
 	Int
 	Number
 	String
+	// Strings is a JSON array of strings.
+	Strings
 )
 
 func (t OptionType) String() string {
@@ -32,6 +34,8 @@ func (t OptionType) String() string {
 		return "number"
 	case String:
 		return "string"
+	case Strings:
+		return "list of strings"
 	}
 	return "unknown"
 }
@@ -46,8 +50,8 @@ const (
 // MaxOptionsBytes bounds the options object (../spec/common.md §9).
 const MaxOptionsBytes = 64 << 10
 
-// OptionSpec declares one option of an env. Values are bool, int64, float64
-// or string according to Type.
+// OptionSpec declares one option of an env. Values are bool, int64, float64,
+// string or []string according to Type.
 type OptionSpec struct {
 	Name        string
 	Type        OptionType
@@ -267,6 +271,17 @@ func (s *OptionSet) value(field, name string, raw json.RawMessage) (any, error) 
 			return nil, Fieldf(field, "want one of %s, got %q", quoteList(sp.Allowed), str)
 		}
 		v = str
+	case Strings:
+		var strs []string
+		if err := json.Unmarshal(raw, &strs); err != nil || raw[0] != '[' {
+			return nil, Fieldf(field, "want a list of strings, got %s", got)
+		}
+		for _, str := range strs {
+			if !utf8.ValidString(str) {
+				return nil, Fieldf(field, "invalid UTF-8")
+			}
+		}
+		v = strs
 	}
 	if sp.Check != nil {
 		if err := sp.Check(v); err != nil {
@@ -413,6 +428,12 @@ func (v Values) Float(name string) float64 { f, _ := v.vals[name].(float64); ret
 
 // String returns a string option.
 func (v Values) String(name string) string { s, _ := v.vals[name].(string); return s }
+
+// Strings returns a list-of-strings option (a copy).
+func (v Values) Strings(name string) []string {
+	ss, _ := v.vals[name].([]string)
+	return slices.Clone(ss)
+}
 
 // Given reports whether the request itself set the option.
 func (v Values) Given(name string) bool { _, ok := v.given[name]; return ok }

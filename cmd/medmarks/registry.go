@@ -2,6 +2,9 @@ package main
 
 import (
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/medcasereasoning"
+	"github.com/medarc-ai/medmarks-t/envs/meddialog"
+	"github.com/medarc-ai/medmarks-t/envs/medec"
 	"github.com/medarc-ai/medmarks-t/envs/medmcqa"
 	"github.com/medarc-ai/medmarks-t/envs/medqa"
 	"github.com/medarc-ai/medmarks-t/envs/pubmedqa"
@@ -14,5 +17,8 @@ func constructors() []envs.Constructor {
 		medqa.New,
 		medmcqa.New,
 		pubmedqa.New,
+		medec.New,
+		meddialog.New,
+		medcasereasoning.New,
 	}
 }
