@@ -1,0 +1,7 @@
+package mcq
+
+// Internals for the external tests.
+var (
+	LatexToText = latexToText
+	StripTeX    = stripTeX
+)
