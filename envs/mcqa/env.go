@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/medarc-ai/medmarks-t/envs"
-	"github.com/medarc-ai/medmarks-t/internal/seed"
 	"github.com/medarc-ai/medmarks-t/rewards"
 	"github.com/medarc-ai/medmarks-t/rewards/extract"
 	"github.com/medarc-ai/medmarks-t/rewards/mcq"
@@ -83,28 +82,20 @@ type Spec struct {
 type Env struct {
 	spec   Spec
 	splits map[string]*Split
-	order  []string
-	def    string
+	names  envs.Splits
 	demo   bool
-	reason string
 }
 
 // New builds the env over its loaded splits; reason says why none is
 // loaded, when that is so.
 func New(spec Spec, splits []*Split, demo bool, reason string) *Env {
-	e := &Env{spec: spec, splits: map[string]*Split{}, demo: demo, reason: reason}
+	e := &Env{spec: spec, splits: map[string]*Split{}, demo: demo,
+		names: envs.Splits{Env: spec.Name, Known: spec.Splits, Aliases: spec.SplitAliases, Reason: reason, Unserved: spec.Unserved}}
 	for _, s := range splits {
 		if len(s.Rows) > 0 {
 			e.splits[s.Name] = s
+			e.names.Loaded = append(e.names.Loaded, s.Name)
 		}
-	}
-	for _, name := range spec.Splits {
-		if _, ok := e.splits[name]; ok {
-			e.order = append(e.order, name)
-		}
-	}
-	if len(e.order) > 0 {
-		e.def = e.order[0]
 	}
 	return e
 }
@@ -113,11 +104,12 @@ func New(spec Spec, splits []*Split, demo bool, reason string) *Env {
 func (e *Env) Info() envs.Info {
 	info := envs.Info{Name: e.spec.Name, Aliases: e.spec.Aliases, Description: e.spec.Description,
 		Components: []envs.ComponentInfo{{Name: "accuracy", Weight: 1, Description: "1 when the multiple-choice grader accepts the answer"}}}
-	for _, n := range e.order {
-		info.Splits = append(info.Splits, envs.SplitInfo{Name: n, Rows: len(e.splits[n].Rows), Default: n == e.def, Demo: e.demo})
+	def := e.names.Default()
+	for _, n := range e.names.Order() {
+		info.Splits = append(info.Splits, envs.SplitInfo{Name: n, Rows: len(e.splits[n].Rows), Default: n == def, Demo: e.demo})
 	}
 	if len(info.Splits) == 0 {
-		info.UnavailableReason = e.reason
+		info.UnavailableReason = e.names.Reason
 	}
 	return info
 }
@@ -141,7 +133,7 @@ func (e *Env) Options() []envs.OptionSpec {
 // TemplateVars implements envs.Env.
 func (e *Env) TemplateVars() map[string]map[string]any {
 	out := map[string]map[string]any{}
-	for _, n := range e.order {
+	for _, n := range e.names.Order() {
 		r := e.splits[n].Rows[0]
 		out[n] = e.spec.Layout.Vars(r, r.Options)
 	}
@@ -149,53 +141,27 @@ func (e *Env) TemplateVars() map[string]map[string]any {
 }
 
 func (e *Env) split(name string) (*Split, error) {
-	if a, ok := e.spec.SplitAliases[name]; ok {
-		name = a
+	n, err := e.names.Resolve(name)
+	if err != nil {
+		return nil, err
 	}
-	if name == "" {
-		if e.def == "" {
-			return nil, envs.NotFound(envs.ErrUnknownSplit, "%s has no data loaded: %s", e.spec.Name, e.reason)
-		}
-		name = e.def
-	}
-	if s, ok := e.splits[name]; ok {
-		return s, nil
-	}
-	for _, k := range e.spec.Splits {
-		if k == name {
-			return nil, envs.NotFound(envs.ErrUnknownSplit, "%s split %q is not loaded: %s", e.spec.Name, name, e.spec.Unserved(name))
-		}
-	}
-	return nil, envs.NotFound(envs.ErrUnknownSplit, "%s has no split %q; its splits: %s (loaded: %s)", e.spec.Name,
-		name, strings.Join(e.spec.Splits, ", "), strings.Join(e.order, ", "))
+	return e.splits[n], nil
 }
 
 // row picks a row: by id, by index, or drawn from the seed
 // (../spec/common.md §1 rule 3), among the first num_examples rows.
 func (e *Env) row(s *Split, id string, index *int64, sd uint64, opts envs.Values) (*Row, error) {
-	n := len(s.Rows)
-	if k := opts.Int(envs.OptNumExamples); k > 0 && int(k) < n {
-		n = int(k)
+	where := e.spec.Name + " " + s.Name
+	i, err := envs.PickRow(where, envs.Limit(len(s.Rows), opts), id, index, sd, func(id string) (int, error) {
+		if i, ok := s.byID[id]; ok {
+			return i, nil
+		}
+		return 0, envs.NotFound(envs.ErrUnknownExample, "%s has no example %q", where, id)
+	})
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case id != "" && index != nil:
-		return nil, envs.Fieldf("index", "give example_id or index, not both")
-	case id != "":
-		i, ok := s.byID[id]
-		if !ok {
-			return nil, envs.NotFound(envs.ErrUnknownExample, "%s %s has no example %q", e.spec.Name, s.Name, id)
-		}
-		if i >= n {
-			return nil, envs.NotFound(envs.ErrUnknownExample, "%s %s example %q is outside the first %d rows (num_examples)", e.spec.Name, s.Name, id, n)
-		}
-		return s.Rows[i], nil
-	case index != nil:
-		if *index < 0 || *index >= int64(n) {
-			return nil, envs.NotFound(envs.ErrUnknownExample, "%s %s index %d is outside [0, %d)", e.spec.Name, s.Name, *index, n)
-		}
-		return s.Rows[*index], nil
-	}
-	return s.Rows[seed.Index(sd, n)], nil
+	return s.Rows[i], nil
 }
 
 // arrange shuffles r's options per the options. episodeSeed is nil for a
