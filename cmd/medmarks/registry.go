@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/medcalcbench"
 	"github.com/medarc-ai/medmarks-t/envs/medcasereasoning"
 	"github.com/medarc-ai/medmarks-t/envs/meddialog"
 	"github.com/medarc-ai/medmarks-t/envs/medec"
@@ -17,6 +18,7 @@ func constructors() []envs.Constructor {
 		medqa.New,
 		medmcqa.New,
 		pubmedqa.New,
+		medcalcbench.New,
 		medec.New,
 		meddialog.New,
 		medcasereasoning.New,
