@@ -42,7 +42,7 @@ type harness struct {
 	eps    *episodes.Manager
 }
 
-func start(t *testing.T, ready bool, ctors ...envs.Constructor) *harness {
+func start(t testing.TB, ready bool, ctors ...envs.Constructor) *harness {
 	t.Helper()
 	h, _ := startIn(t, t.TempDir(), ready, ctors...)
 	return h
@@ -50,7 +50,7 @@ func start(t *testing.T, ready bool, ctors ...envs.Constructor) *harness {
 
 // startIn serves with the store in dir; stop shuts it down early (a
 // restart), and is also run at cleanup.
-func startIn(t *testing.T, dir string, ready bool, ctors ...envs.Constructor) (*harness, func()) {
+func startIn(t testing.TB, dir string, ready bool, ctors ...envs.Constructor) (*harness, func()) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(dir, nil, store.Options{})

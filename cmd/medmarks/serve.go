@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/sandboxtools"
 	"github.com/medarc-ai/medmarks-t/server"
 	"github.com/medarc-ai/medmarks-t/server/episodes"
 	"github.com/medarc-ai/medmarks-t/store"
@@ -124,7 +125,7 @@ func serve(ctx context.Context, cfg Config, f serveFlags, log *zap.Logger) error
 		defer jc.Close()
 	}
 	started := time.Now()
-	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log, Judges: judges, Tools: envTools{tb}}, envCfg, constructors()...)
+	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log, Judges: judges, Tools: sandboxtools.New(tb)}, envCfg, constructors()...)
 	if err != nil {
 		srv.Shutdown(context.Background())
 		<-serveErr

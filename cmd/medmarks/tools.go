@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 
 	"go.uber.org/zap"
 
-	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/sandbox"
 	"github.com/medarc-ai/medmarks-t/sandbox/bwrap"
 )
@@ -53,47 +49,4 @@ func newToolbox(ctx context.Context, cfg sandbox.Config, log *zap.Logger) (*sand
 		}
 	}
 	return tb, stop, nil
-}
-
-// envTools adapts the Toolbox to the episodes of tool-using envs: each
-// episode's python session is its own, apart from ToolService sessions.
-type envTools struct{ tb *sandbox.Toolbox }
-
-func (e envTools) Specs(names []string) []envs.ToolSpec {
-	want := map[string]bool{}
-	for _, n := range names {
-		want[n] = true
-	}
-	var out []envs.ToolSpec
-	for _, sp := range e.tb.Specs() {
-		if len(names) > 0 && !want[sp.Name] {
-			continue
-		}
-		var def struct {
-			Function struct {
-				Description string          `json:"description"`
-				Parameters  json.RawMessage `json:"parameters"`
-			} `json:"function"`
-		}
-		if err := json.Unmarshal(sp.JSON, &def); err != nil {
-			continue
-		}
-		out = append(out, envs.ToolSpec{Name: sp.Name, Description: def.Function.Description, Parameters: def.Function.Parameters})
-	}
-	return out
-}
-
-func (e envTools) Call(ctx context.Context, session, tool, input string) (envs.ToolResult, error) {
-	r, err := e.tb.Call(ctx, session, tool, input)
-	if err != nil {
-		if errors.Is(err, sandbox.ErrToolDisabled) {
-			return envs.ToolResult{}, fmt.Errorf("%w: %v", envs.ErrPrecondition, err)
-		}
-		return envs.ToolResult{}, err
-	}
-	return envs.ToolResult{Output: r.Output, Status: r.Status.String(), Elapsed: r.Elapsed}, nil
-}
-
-func (e envTools) CloseSession(ctx context.Context, session string) error {
-	return e.tb.CloseEpisode(ctx, session)
 }
