@@ -50,7 +50,6 @@ func callLevel(c codes.Code) logging.Level {
 	return logging.LevelError
 }
 
-
 func (s *Server) interceptors(rpc *grpcprom.ServerMetrics) []grpc.ServerOption {
 	lopts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall), logging.WithLevels(callLevel)}
 	ropts := []recovery.Option{recovery.WithRecoveryHandlerContext(func(_ context.Context, p any) error {

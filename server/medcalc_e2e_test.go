@@ -41,7 +41,9 @@ func startMedCalcB(t testing.TB) *harness {
 	return h
 }
 
-func call(id, name, args string) *pb.ToolCall { return &pb.ToolCall{Id: id, Name: name, Arguments: args} }
+func call(id, name, args string) *pb.ToolCall {
+	return &pb.ToolCall{Id: id, Name: name, Arguments: args}
+}
 
 // TestMedCalcToolEpisode: the model calls the calculator, then python twice
 // (a variable of the first call used in the second), then answers; the

@@ -195,6 +195,15 @@ func TestBoundaries(t *testing.T) {
 		// tail window (for a short gold text) and a head window.
 		{"text_in_tail_window", words(700) + " metformin " + words(585), outcome{true, mcq.AnswerText}},
 		{"text_between_windows", words(700) + " metformin " + words(650), outcome{}},
+		// The tail window starts after a line break up to 200 characters
+		// before it.
+		{"tail_aligned_150", words(700) + "\n" + words(30) + " metformin " + words(150-41) + words(600), outcome{true, mcq.AnswerText}},
+		{"tail_aligned_250", words(700) + "\n" + words(30) + " metformin " + words(250-41) + words(600), outcome{}},
+		// "wrong diagnosis is" negates within the last 32 of those 48.
+		{"wrong_diagnosis_in_32", "The wrong diagnosis is, in my view, C", outcome{}},
+		{"wrong_diagnosis_past_32", "The wrong diagnosis is, in my humble clinical view, C", outcome{true, mcq.TailToken}},
+		// A text match is negated from up to 64 characters before it.
+		{"text_negation_in_64", "It is not " + long40[:20] + " " + long40[:20] + " metformin", outcome{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
