@@ -24,6 +24,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -119,7 +121,84 @@ func run(data, bin string, calls, items int) error {
 	fmt.Printf("\nScoreBatch, one stream of %d items:\n", items)
 	fmt.Printf("  echo of the same request bytes  %10.0f messages/s\n", echoRate)
 	fmt.Printf("  ScoreBatch (MedQA, graded)      %10.0f items/s   (ratio to echo %.2f)\n", rate, rate/echoRate)
+
+	rss0 := rssMiB(srv.Process.Pid)
+	open, steps, resetRate, err := episodes(conn, work, 10000)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nepisodes: %d MedQA episodes opened (%0.f Resets/s, 4 clients), server RSS %.0f MiB before, %.0f MiB with them open\n",
+		open, resetRate, rss0, rssMiB(srv.Process.Pid))
+	fmt.Printf("  Step at that load (4 clients)  p50 %8.1f µs  p99 %8.1f µs\n", us(pct(steps, 50)), us(pct(steps, 99)))
 	return nil
+}
+
+// episodes opens n MedQA episodes (written through to Badger), then steps
+// each to its end, 4 clients at a time, timing every Step.
+func episodes(conn *grpc.ClientConn, work []workload.Item, n int) (int, []time.Duration, float64, error) {
+	ctx := context.Background()
+	ec := pb.NewEnvServiceClient(conn)
+	ids := make([]string, n)
+	const clients = 4
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for c := range clients {
+		wg.Go(func() {
+			for i := c; i < n; i += clients {
+				r, err := ec.Reset(ctx, &pb.ResetRequest{Env: "medqa", ExampleId: work[i%len(work)].ExampleID})
+				if err != nil {
+					errs <- err
+					return
+				}
+				ids[i] = r.GetEpisodeId()
+			}
+		})
+	}
+	wg.Wait()
+	resetRate := float64(n) / time.Since(start).Seconds()
+	select {
+	case err := <-errs:
+		return 0, nil, 0, err
+	default:
+	}
+	lat := make([][]time.Duration, clients)
+	for c := range clients {
+		wg.Go(func() {
+			for i := c; i < n; i += clients {
+				it := work[i%len(work)]
+				t0 := time.Now()
+				_, err := ec.Step(ctx, &pb.StepRequest{EpisodeId: ids[i], Turn: proto.Uint32(1), Action: &pb.Message{Role: "assistant", Content: it.Completion}})
+				lat[c] = append(lat[c], time.Since(t0))
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return 0, nil, 0, err
+	default:
+	}
+	return n, slices.Concat(lat...), resetRate, nil
+}
+
+// rssMiB reads a process's resident memory from /proc.
+func rssMiB(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
 }
 
 func freeAddr() string {
