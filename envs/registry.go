@@ -27,10 +27,15 @@ type Entry struct {
 	Env     Env
 	Options *OptionSet
 	name    string
+	judged  bool
 }
 
 // Name is the env's canonical name.
 func (e *Entry) Name() string { return e.name }
+
+// Judged reports whether the env's rewards wait on an LLM judge: only those
+// can run into the scoring deadline, so only they pay for its timer.
+func (e *Entry) Judged() bool { return e.judged }
 
 // Version is "name@version", carried by every reward.
 func (e *Entry) Version() string { return e.name + "@" + Version }
@@ -89,7 +94,7 @@ func Build(ctx context.Context, set Settings, config map[string]Config, ctors ..
 		if err != nil {
 			return nil, err
 		}
-		en := &Entry{Env: e, Options: set, name: info.Name}
+		en := &Entry{Env: e, Options: set, name: info.Name, judged: info.JudgeRequired}
 		r.entries = append(r.entries, en)
 		for _, n := range names {
 			r.byName[n] = en

@@ -9,6 +9,8 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/medarc-ai/medmarks-t/internal/shared"
+	"github.com/medarc-ai/medmarks-t/internal/workload"
 	pb "github.com/medarc-ai/medmarks-t/proto/medmarks/v1"
 )
 
@@ -72,4 +74,51 @@ func BenchmarkMedCalcToolEpisodes(b *testing.B) {
 	default:
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "episodes/s")
+}
+
+// BenchmarkScoreBatchMedQA streams the MCQ workload of common.md §11
+// through one ScoreBatch stream over bufconn (client in the same process;
+// cmd/medmarks-bench measures from a separate one).
+//
+//	go test -run '^$' -bench ScoreBatchMedQA -benchtime 100000x ./server/
+func BenchmarkScoreBatchMedQA(b *testing.B) {
+	h := startMedQA(b)
+	work, err := workload.MedQA(shared.Datasets(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	reqs := make([]*pb.ScoreBatchRequest, b.N)
+	for i := range reqs {
+		it := work[i%len(work)]
+		reqs[i] = &pb.ScoreBatchRequest{RequestId: fmt.Sprint(i), Env: "medqa",
+			Example:    &pb.ScoreBatchRequest_ExampleRef{ExampleRef: &pb.ExampleRef{ExampleId: it.ExampleID}},
+			Completion: &pb.ScoreBatchRequest_CompletionText{CompletionText: it.Completion}}
+	}
+	stream, err := h.env.ScoreBatch(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer stream.CloseSend()
+		for _, r := range reqs {
+			if stream.Send(r) != nil {
+				return
+			}
+		}
+	})
+	got := 0
+	for {
+		if _, err := stream.Recv(); err != nil {
+			break
+		}
+		got++
+	}
+	wg.Wait()
+	if got != b.N {
+		b.Fatalf("%d of %d results", got, b.N)
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "items/s")
 }

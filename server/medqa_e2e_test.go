@@ -19,13 +19,13 @@ import (
 )
 
 // startMedQA serves MedQA over the real test file.
-func startMedQA(t *testing.T) *harness {
+func startMedQA(t testing.TB) *harness {
 	t.Helper()
 	h, _ := startMedQAIn(t, t.TempDir())
 	return h
 }
 
-func startMedQAIn(t *testing.T, dir string) (*harness, func()) {
+func startMedQAIn(t testing.TB, dir string) (*harness, func()) {
 	t.Helper()
 	fsys := os.DirFS(shared.Datasets(t))
 	return startIn(t, dir, true, func(ctx context.Context, set envs.Settings) (envs.Env, error) {

@@ -30,7 +30,9 @@ type Scorer struct {
 // and a batch can turn it into an in-band status with Item.
 func (s Scorer) Score(ctx context.Context, e *envs.Entry, req envs.ScoreRequest) (r rewards.Reward, err error) {
 	ictx := ctx
-	if s.Deadline > 0 {
+	// Only a judged reward waits on anything; the others are pure CPU and
+	// finish long before any deadline, so they skip the timer.
+	if s.Deadline > 0 && e.Judged() {
 		var cancel context.CancelFunc
 		ictx, cancel = context.WithTimeout(ctx, s.Deadline)
 		defer cancel()

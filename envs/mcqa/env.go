@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/medarc-ai/medmarks-t/envs"
@@ -355,14 +355,28 @@ func grade(c envs.Completion, sh Shuffled, opts envs.Values) rewards.Reward {
 	if v.Correct {
 		value, verdict = 1, "correct"
 	}
-	var d strings.Builder
-	fmt.Fprintf(&d, "%s; answer %q; gold %s %q; %s: %s", how, shorten200(answer), gold.Label, shorten200(gold.Text), v.Strategy, verdict)
+	// detail is built by hand: this runs for every MCQ reward, and fmt
+	// costs more than the grading itself.
+	d := make([]byte, 0, 96+len(answer)+len(gold.Text))
+	d = append(d, how...)
+	d = append(d, "; answer "...)
+	d = strconv.AppendQuote(d, shorten200(answer))
+	d = append(d, "; gold "+gold.Label+" "...)
+	d = strconv.AppendQuote(d, shorten200(gold.Text))
+	d = append(d, "; "+v.Strategy.String()+": "+verdict...)
 	if sh.Reason == "" {
-		fmt.Fprintf(&d, "; shuffled %v", sh.Perm)
+		d = append(d, "; shuffled ["...)
+		for i, p := range sh.Perm {
+			if i > 0 {
+				d = append(d, ' ')
+			}
+			d = strconv.AppendInt(d, int64(p), 10)
+		}
+		d = append(d, ']')
 	} else if opts.Bool(OptShuffleAnswers) {
-		fmt.Fprintf(&d, "; %s", sh.Reason)
+		d = append(d, "; "+sh.Reason...)
 	}
-	return rewards.Reward{Value: value, Status: rewards.Scored, Detail: d.String(),
+	return rewards.Reward{Value: value, Status: rewards.Scored, Detail: string(d),
 		Components: []rewards.Component{{Name: "accuracy", Value: value, Weight: 1}}}
 }
 
