@@ -1,6 +1,7 @@
 package envs
 
 import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"strings"
 	"unicode/utf8"
 )
@@ -103,17 +104,10 @@ func AssistantBytes(m Message) int {
 }
 
 // IsPySpace reports whether r is whitespace for Python's str.isspace().
-func IsPySpace(r rune) bool {
-	switch {
-	case r >= 0x09 && r <= 0x0D, r >= 0x1C && r <= 0x20, r == 0x85, r == 0xA0, r == 0x1680,
-		r >= 0x2000 && r <= 0x200A, r == 0x2028, r == 0x2029, r == 0x202F, r == 0x205F, r == 0x3000:
-		return true
-	}
-	return false
-}
+func IsPySpace(r rune) bool { return pytext.IsSpace(r) }
 
 // TrimPy trims Python whitespace at both ends, as str.strip() does.
-func TrimPy(s string) string { return strings.TrimFunc(s, IsPySpace) }
+func TrimPy(s string) string { return pytext.Trim(s) }
 
 // ValidUTF8 replaces invalid sequences by U+FFFD so every reply string is
 // valid UTF-8 (../spec/common.md §9).

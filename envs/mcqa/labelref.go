@@ -1,6 +1,9 @@
 package mcqa
 
-import "unicode"
+import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
+	"unicode"
+)
 
 // RefersToLabels reports whether text refers to other option labels, which
 // stops the shuffle of its row. It is true exactly when Medmarks'
@@ -93,7 +96,7 @@ var sepConjunctions = []string{"and/or", "and", "or", "nor"}
 // can end.
 func sepEnds(rs []rune, i int, ends []int) []int {
 	j := i
-	for j < len(rs) && isPySpace(rs[j]) {
+	for j < len(rs) && pytext.IsSpace(rs[j]) {
 		j++
 	}
 	// \s*[,&/]+\s* — the run can only start after all the whitespace.
@@ -103,7 +106,7 @@ func sepEnds(rs []rune, i int, ends []int) []int {
 			k++
 			ends = append(ends, k)
 		}
-		for k < len(rs) && isPySpace(rs[k]) {
+		for k < len(rs) && pytext.IsSpace(rs[k]) {
 			k++
 			ends = append(ends, k)
 		}
@@ -112,10 +115,10 @@ func sepEnds(rs []rune, i int, ends []int) []int {
 	if j > i {
 		for _, w := range sepConjunctions {
 			k, ok := hasFoldPrefix(rs, j, w)
-			if !ok || k >= len(rs) || !isPySpace(rs[k]) {
+			if !ok || k >= len(rs) || !pytext.IsSpace(rs[k]) {
 				continue
 			}
-			for k < len(rs) && isPySpace(rs[k]) {
+			for k < len(rs) && pytext.IsSpace(rs[k]) {
 				k++
 				ends = append(ends, k)
 			}
@@ -154,7 +157,7 @@ func IsAnchor(text string) bool {
 				continue
 			}
 			j := k
-			for j < len(rs) && isPySpace(rs[j]) {
+			for j < len(rs) && pytext.IsSpace(rs[j]) {
 				j++
 			}
 			if j == k {
@@ -202,7 +205,7 @@ func nounAt(rs []rune, i int) bool {
 }
 
 func skipSpace(rs []rune, i int) int {
-	for i < len(rs) && isPySpace(rs[i]) {
+	for i < len(rs) && pytext.IsSpace(rs[i]) {
 		i++
 	}
 	return i
@@ -260,21 +263,6 @@ func isBoundary(rs []rune, i int) bool {
 // wordStart is \b before the word character rs[i].
 func wordStart(rs []rune, i int) bool {
 	return i == 0 || !isWord(rs[i-1])
-}
-
-// isPySpace is Python's str.isspace(), the \s of a str pattern.
-func isPySpace(r rune) bool {
-	switch {
-	case r >= 0x09 && r <= 0x0d, r >= 0x1c && r <= 0x20:
-		return true
-	case r < 0x85:
-		return false
-	}
-	switch r {
-	case 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000:
-		return true
-	}
-	return r >= 0x2000 && r <= 0x200a
 }
 
 func isUpperASCII(r rune) bool { return 'A' <= r && r <= 'Z' }

@@ -1,9 +1,9 @@
 package pyexpr
 
 import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"math/big"
 	"strconv"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -68,16 +68,6 @@ type parser struct {
 	err    bool
 }
 
-func isPySpace(r rune) bool {
-	switch {
-	case r >= 0x09 && r <= 0x0d, r >= 0x1c && r <= 0x20, r == 0x85, r == 0xa0:
-		return true
-	case r < 0x80:
-		return false
-	}
-	return unicode.Is(unicode.White_Space, r) && r != 0x180e
-}
-
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func isIdentStart(c byte) bool {
@@ -99,7 +89,7 @@ func (p *parser) next() {
 		if r >= 0x80 {
 			r, size = utf8.DecodeRuneInString(p.src[p.pos:])
 		}
-		if !isPySpace(r) {
+		if !pytext.IsSpace(r) {
 			break
 		}
 		p.pos += size

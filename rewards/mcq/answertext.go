@@ -1,6 +1,9 @@
 package mcq
 
-import "slices"
+import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
+	"slices"
+)
 
 // Strategy 7 (answer-text fallback) and the answer-text guard (step 17).
 
@@ -78,10 +81,10 @@ func matchTextAt(s, text []rune, i int) (int, bool) {
 		if p == ' ' {
 			// \s+ is greedy; the next pattern character is never
 			// whitespace (the text is collapsed), so greed is exact.
-			if i >= len(s) || !isSpace(s[i]) {
+			if i >= len(s) || !pytext.IsSpace(s[i]) {
 				return 0, false
 			}
-			for i < len(s) && isSpace(s[i]) {
+			for i < len(s) && pytext.IsSpace(s[i]) {
 				i++
 			}
 			continue
@@ -99,7 +102,7 @@ func matchTextAt(s, text []rune, i int) (int, bool) {
 // is not option-led, and it is not an option-analysis bullet ("- X: …").
 func (g *grader) textMatchValid(region []rune, start, end int) bool {
 	p := region[max(0, start-64):start]
-	for len(p) > 0 && isSpace(p[len(p)-1]) {
+	for len(p) > 0 && pytext.IsSpace(p[len(p)-1]) {
 		p = p[:len(p)-1]
 	}
 	if negatedPrefix(&g.m, p, 40) {

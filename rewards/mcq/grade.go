@@ -2,6 +2,7 @@ package mcq
 
 import (
 	"errors"
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"slices"
 	"strings"
 	"sync"
@@ -304,14 +305,14 @@ func equalsNormMatch(s, want []rune) bool {
 	for e > a && strings.ContainsRune(".,:;!?", s[e-1]) {
 		e--
 	}
-	for e > a && isSpace(s[e-1]) {
+	for e > a && pytext.IsSpace(s[e-1]) {
 		e--
 	}
 	k := 0
 	for i := a; i < e; i++ {
 		r := s[i]
-		if isSpace(r) {
-			for i+1 < e && isSpace(s[i+1]) {
+		if pytext.IsSpace(r) {
+			for i+1 < e && pytext.IsSpace(s[i+1]) {
 				i++
 			}
 			r = ' '
@@ -397,7 +398,7 @@ func (g *grader) leadingLine(text []rune) option {
 	// must hold punctuation, or the rest open with a bracket or quote.
 	sep := src[ob:ra]
 	rest := src[ra:rb]
-	for len(rest) > 0 && isSpace(rest[0]) {
+	for len(rest) > 0 && pytext.IsSpace(rest[0]) {
 		rest = rest[1:]
 	}
 	if !containsAny(sep, ")]}>】.:-*_`~\\") && !startsWithOpener(rest) {
@@ -468,9 +469,9 @@ func (g *grader) enumerates(text []rune) bool {
 func forSentences(s []rune, fn func(a, b int) bool) {
 	start := 0
 	for i := 0; i < len(s); i++ {
-		if (s[i] == '.' || s[i] == '!' || s[i] == '?') && i+1 < len(s) && isSpace(s[i+1]) {
+		if (s[i] == '.' || s[i] == '!' || s[i] == '?') && i+1 < len(s) && pytext.IsSpace(s[i+1]) {
 			j := i + 1
-			for j < len(s) && isSpace(s[j]) {
+			for j < len(s) && pytext.IsSpace(s[j]) {
 				j++
 			}
 			if !fn(start, i) {
@@ -531,9 +532,9 @@ func tailChoiceText(region []rune) (int, int, bool) {
 				j++
 			}
 			last, i = j, j-1
-		case (c == '.' || c == '!' || c == '?') && i+1 < rb && isSpace(region[i+1]):
+		case (c == '.' || c == '!' || c == '?') && i+1 < rb && pytext.IsSpace(region[i+1]):
 			j := i + 1
-			for j < rb && isSpace(region[j]) {
+			for j < rb && pytext.IsSpace(region[j]) {
 				j++
 			}
 			last, i = j, j-1
@@ -559,7 +560,7 @@ func countWords(s []rune) int {
 	n := 0
 	in := false
 	for _, r := range s {
-		if isSpace(r) {
+		if pytext.IsSpace(r) {
 			in = false
 		} else if !in {
 			in = true

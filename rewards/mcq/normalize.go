@@ -1,6 +1,7 @@
 package mcq
 
 import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"strings"
 	"unicode/utf8"
 
@@ -153,7 +154,7 @@ func appendNormMatchFixed(dst, src []rune, fixed bool) []rune {
 	w := start
 	inSpace := false
 	for _, r := range dst[start:] {
-		if isSpace(r) {
+		if pytext.IsSpace(r) {
 			inSpace = true
 			continue
 		}
@@ -179,7 +180,7 @@ func answerTextNormFixed(dst, src []rune, fixed bool) []rune {
 	for j > start && strings.ContainsRune(".,:;!?", dst[j-1]) {
 		j--
 	}
-	for j > start && isSpace(dst[j-1]) {
+	for j > start && pytext.IsSpace(dst[j-1]) {
 		j--
 	}
 	return dst[:j]

@@ -1,5 +1,7 @@
 package mcq
 
+import "github.com/medarc-ai/medmarks-t/internal/pytext"
+
 // The upstream grader's patterns (medarc_verifiers multiple_choice_accuracy),
 // in the syntax of re.go. \L stands for Python's [A-Za-z] under IGNORECASE.
 // They run on normalised, case-folded text.
@@ -104,10 +106,10 @@ func anchorCanStart(in []rune, i int) bool {
 func wordsAt(in []rune, i int, words ...string) bool {
 	for k, w := range words {
 		if k > 0 {
-			if i >= len(in) || !isSpace(in[i]) {
+			if i >= len(in) || !pytext.IsSpace(in[i]) {
 				return false
 			}
-			for i < len(in) && isSpace(in[i]) {
+			for i < len(in) && pytext.IsSpace(in[i]) {
 				i++
 			}
 		}

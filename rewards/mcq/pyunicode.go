@@ -1,6 +1,9 @@
 package mcq
 
-import "unicode"
+import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
+	"unicode"
+)
 
 // Python character predicates. The grader reproduces upstream verdicts, and
 // upstream's regexes and str methods use Python's Unicode definitions, which
@@ -33,18 +36,6 @@ const (
 	clsLetter
 	clsDigit
 )
-
-// isSpace is Python's str.isspace, also the set regex \s and strip() use.
-func isSpace(r rune) bool {
-	if r < 128 {
-		return asciiClass[r]&clsSpace != 0
-	}
-	switch r {
-	case 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000:
-		return true
-	}
-	return r >= 0x2000 && r <= 0x200a
-}
 
 // isWord is Python's regex \w for str patterns: str.isalnum() or '_', which is
 // exactly the Unicode L and N categories plus '_'.
@@ -174,10 +165,10 @@ func foldEq(p, c rune) bool {
 // trimSpace returns the bounds of s without Python whitespace at both ends.
 func trimSpace(s []rune) []rune {
 	i, j := 0, len(s)
-	for i < j && isSpace(s[i]) {
+	for i < j && pytext.IsSpace(s[i]) {
 		i++
 	}
-	for j > i && isSpace(s[j-1]) {
+	for j > i && pytext.IsSpace(s[j-1]) {
 		j--
 	}
 	return s[i:j]
@@ -185,10 +176,10 @@ func trimSpace(s []rune) []rune {
 
 // trimBounds is trimSpace returning indices into s.
 func trimBounds(s []rune, i, j int) (int, int) {
-	for i < j && isSpace(s[i]) {
+	for i < j && pytext.IsSpace(s[i]) {
 		i++
 	}
-	for j > i && isSpace(s[j-1]) {
+	for j > i && pytext.IsSpace(s[j-1]) {
 		j--
 	}
 	return i, j

@@ -1,6 +1,7 @@
 package mcq
 
 import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -17,8 +18,8 @@ func TestPythonClasses(t *testing.T) {
 	lines := map[rune]bool{0xa: true, 0xb: true, 0xc: true, 0xd: true, 0x1c: true, 0x1d: true, 0x1e: true, 0x85: true, 0x2028: true, 0x2029: true}
 	digits := 0
 	for r := rune(0); r <= utf8.MaxRune; r++ {
-		if isSpace(r) != spaces[r] {
-			t.Errorf("isSpace(%U) = %v", r, isSpace(r))
+		if pytext.IsSpace(r) != spaces[r] {
+			t.Errorf("pytext.IsSpace(%U) = %v", r, pytext.IsSpace(r))
 		}
 		if isLineBoundary(r) != lines[r] {
 			t.Errorf("isLineBoundary(%U) = %v", r, isLineBoundary(r))

@@ -2,6 +2,7 @@ package mcq
 
 import (
 	"fmt"
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"strconv"
 )
 
@@ -78,7 +79,7 @@ func (c *charClass) has(r rune) bool {
 
 var (
 	classDot    = &charClass{neg: true, ranges: []rune{'\n', '\n'}}
-	classSpace  = &charClass{preds: []func(rune) bool{isSpace}}
+	classSpace  = &charClass{preds: []func(rune) bool{pytext.IsSpace}}
 	classWord   = &charClass{preds: []func(rune) bool{isWord}}
 	classDigit  = &charClass{preds: []func(rune) bool{isDecimal}}
 	classLetter = &charClass{preds: []func(rune) bool{isOptLetter}}

@@ -2,6 +2,7 @@ package mcq
 
 import (
 	"errors"
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"strings"
 
 	"golang.org/x/text/cases"
@@ -228,7 +229,7 @@ func (p *texParser) token(pos int, extra [][2]rune, environments bool, st texSta
 		return texTok{}, errTeX
 	}
 	start := pos
-	for pos < len(s) && isSpace(s[pos]) {
+	for pos < len(s) && pytext.IsSpace(s[pos]) {
 		pos++
 		if pos-start >= 2 && s[pos-1] == '\n' && s[pos-2] == '\n' {
 			return texTok{kind: ttChar, pos: pos - 2, n: 2, preStart: start}, nil
@@ -289,7 +290,7 @@ func (p *texParser) token(pos int, extra [][2]rune, environments bool, st texSta
 			return tok, nil
 		}
 		j := pos + i
-		for j < len(s) && isSpace(s[j]) {
+		for j < len(s) && pytext.IsSpace(s[j]) {
 			j++
 			if j-(pos+i) >= 2 && s[j-1] == '\n' && s[j-2] == '\n' {
 				j -= 2
@@ -311,7 +312,7 @@ func (p *texParser) token(pos int, extra [][2]rune, environments bool, st texSta
 			return tok, nil
 		}
 		k := j + 1
-		for k < len(s) && isSpace(s[k]) {
+		for k < len(s) && pytext.IsSpace(s[k]) {
 			k++
 		}
 		if k > j+1 && (s[j+1] == '\n' || s[j+1] == '\r') {
@@ -370,7 +371,7 @@ func (p *texParser) specials(pos int) (string, int) {
 func (p *texParser) envName(pos int) (string, int, bool) {
 	s := p.s
 	j := pos
-	for j < len(s) && isSpace(s[j]) {
+	for j < len(s) && pytext.IsSpace(s[j]) {
 		j++
 	}
 	if j >= len(s) || s[j] != '{' {
@@ -614,7 +615,7 @@ func legacyArgs(spec string, args []*texNode) (*texNode, []*texNode) {
 // verbArg reads \verb's delimited argument.
 func (p *texParser) verbArg(pos int) (*texNode, int, bool) {
 	s := p.s
-	for isSpace(s[pos]) {
+	for pytext.IsSpace(s[pos]) {
 		pos++
 		if pos >= len(s) {
 			return nil, 0, false
@@ -655,7 +656,7 @@ func (p *texParser) args(pos int, spec texArgSpec, st texState) ([]*texNode, int
 			pos = end
 			args = append(args, n)
 		case '[':
-			if spec.optNoSpace && pos < len(p.s) && isSpace(p.s[pos]) {
+			if spec.optNoSpace && pos < len(p.s) && pytext.IsSpace(p.s[pos]) {
 				args = append(args, nil)
 				continue
 			}
@@ -772,7 +773,7 @@ func (r *texRenderer) list(nodes []*texNode) (string, error) {
 func (r *texRenderer) node(n *texNode) (string, error) {
 	switch n.kind {
 	case tnChars:
-		if r.inMath && strings.TrimFunc(n.text, isSpace) == "" {
+		if r.inMath && strings.TrimFunc(n.text, pytext.IsSpace) == "" {
 			return "", nil
 		}
 		return n.text, nil
@@ -804,7 +805,7 @@ func (r *texRenderer) math(nodes []*texNode, display bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	content = strings.TrimFunc(content, isSpace)
+	content = strings.TrimFunc(content, pytext.IsSpace)
 	if display {
 		return indentBlock(content), nil
 	}
@@ -861,7 +862,7 @@ func (r *texRenderer) matrix(nodes []*texNode) (string, error) {
 			if err != nil {
 				return err
 			}
-			row = append(row, strings.TrimFunc(s, isSpace))
+			row = append(row, strings.TrimFunc(s, pytext.IsSpace))
 		}
 		cell = nil
 		return nil
@@ -949,7 +950,7 @@ func (r *texRenderer) macro(n *texNode) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			c = strings.TrimFunc(s, isSpace)
+			c = strings.TrimFunc(s, pytext.IsSpace)
 		}
 		var b strings.Builder
 		for _, ch := range c {

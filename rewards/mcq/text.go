@@ -1,5 +1,7 @@
 package mcq
 
+import "github.com/medarc-ai/medmarks-t/internal/pytext"
+
 // Text helpers over code points, mirroring the Python string operations
 // upstream applies (strip, splitlines, slicing, rfind).
 
@@ -172,7 +174,7 @@ func forLines(s []rune, fn func(start, end int) bool) {
 // line, and it starts after the line boundary before it.
 func lastNonEmptyLine(s []rune) (start, end int, ok bool) {
 	end = len(s)
-	for end > 0 && isSpace(s[end-1]) {
+	for end > 0 && pytext.IsSpace(s[end-1]) {
 		end--
 	}
 	if end == 0 {
@@ -182,7 +184,7 @@ func lastNonEmptyLine(s []rune) (start, end int, ok bool) {
 	for start > 0 && !isLineBoundary(s[start-1]) {
 		start--
 	}
-	for isSpace(s[start]) {
+	for pytext.IsSpace(s[start]) {
 		start++
 	}
 	return start, end, true

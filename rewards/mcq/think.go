@@ -1,6 +1,7 @@
 package mcq
 
 import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"strings"
 	"unicode/utf8"
 )
@@ -30,7 +31,7 @@ func removeThink(s string) string {
 		}
 	}
 	if lastEnd >= 0 {
-		return strings.TrimLeftFunc(s[lastEnd:], isSpace)
+		return strings.TrimLeftFunc(s[lastEnd:], pytext.IsSpace)
 	}
 	if openSeen {
 		return ""
@@ -77,7 +78,7 @@ func matchThinkOpen(s string, i int) bool {
 func skipSpaces(s string, i int) int {
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if !isSpace(r) {
+		if !pytext.IsSpace(r) {
 			break
 		}
 		i += n

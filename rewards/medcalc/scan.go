@@ -1,6 +1,7 @@
 package medcalc
 
 import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -86,22 +87,11 @@ func next(s string, i int) int {
 	return i + w
 }
 
-// isPySpace reports whether r is whitespace for Python's str.isspace(),
-// which is what \s matches in a str pattern.
-func isPySpace(r rune) bool {
-	switch {
-	case r >= 0x09 && r <= 0x0D, r >= 0x1C && r <= 0x20, r == 0x85, r == 0xA0, r == 0x1680,
-		r >= 0x2000 && r <= 0x200A, r == 0x2028, r == 0x2029, r == 0x202F, r == 0x205F, r == 0x3000:
-		return true
-	}
-	return false
-}
-
 // spaceEnd returns the end of the run of Python whitespace (\s*) at i.
 func spaceEnd(s string, i int) int {
 	for i < len(s) {
 		r, w := utf8.DecodeRuneInString(s[i:])
-		if !isPySpace(r) {
+		if !pytext.IsSpace(r) {
 			break
 		}
 		i += w
@@ -110,7 +100,7 @@ func spaceEnd(s string, i int) int {
 }
 
 // trimSpace is Python's str.strip().
-func trimSpace(s string) string { return strings.TrimFunc(s, isPySpace) }
+func trimSpace(s string) string { return strings.TrimFunc(s, pytext.IsSpace) }
 
 // outOf is re.search(r"(\d+) out of", s): the digits of the first digit run
 // directly followed by " out of".

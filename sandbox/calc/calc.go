@@ -2,6 +2,7 @@ package calc
 
 import (
 	"errors"
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"strings"
 	"unicode/utf8"
 
@@ -38,7 +39,7 @@ var replacer = strings.NewReplacer("^", "**", "\u00d7", "*", "\u00f7", "/")
 // Eval runs the steps of §8.2 on expr and returns the output text (no
 // trailing newline) and its outcome. It never panics.
 func (c *Calculator) Eval(expr string) (string, Outcome) {
-	expr = strings.TrimFunc(expr, isSpace)
+	expr = strings.TrimFunc(expr, pytext.IsSpace)
 	if expr == "" {
 		return "Error: empty expression", Rejected
 	}
@@ -85,16 +86,5 @@ func allowed(r rune) bool {
 	case strings.ContainsRune("_.+-*/%(),", r):
 		return true
 	}
-	return isSpace(r)
-}
-
-// isSpace is Python's str.isspace (envs/medcalc_bench.md §5, WS).
-func isSpace(r rune) bool {
-	switch {
-	case r >= 0x09 && r <= 0x0d, r >= 0x1c && r <= 0x20, r == 0x85, r == 0xa0, r == 0x1680:
-		return true
-	case r >= 0x2000 && r <= 0x200a, r == 0x2028, r == 0x2029, r == 0x202f, r == 0x205f, r == 0x3000:
-		return true
-	}
-	return false
+	return pytext.IsSpace(r)
 }
