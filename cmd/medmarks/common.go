@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"golang.org/x/term"
 
+	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/envs/demo"
 )
 
@@ -29,6 +31,29 @@ func dataFS(dir string) (fs.FS, bool, error) {
 		return nil, false, usageErr("--data %s: not a directory", dir)
 	}
 	return os.DirFS(dir), false, nil
+}
+
+// buildRegistry loads every env from dataDir (the embedded demo set when
+// empty) with the config's env sections; set gives the logger, judges and
+// tools. A failure is a failed start (exit 2).
+func buildRegistry(ctx context.Context, cfg Config, dataDir string, set envs.Settings) (*envs.Registry, error) {
+	data, demo, err := dataFS(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	envCfg, err := cfg.envConfigs()
+	if err != nil {
+		return nil, &exitError{code: 2, err: err}
+	}
+	set.Data, set.Demo = data, demo
+	if set.Logger == nil {
+		set.Logger = zap.NewNop()
+	}
+	reg, err := envs.Build(ctx, set, envCfg, constructors()...)
+	if err != nil {
+		return nil, &exitError{code: 2, err: fmt.Errorf("loading data: %w", err)}
+	}
+	return reg, nil
 }
 
 // storeDir is the store's directory: the flag, the config, or

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"go.uber.org/zap"
-
 	"github.com/medarc-ai/medmarks-t/envs"
 )
 
@@ -24,17 +22,9 @@ func runEnvs(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	data, demo, err := dataFS(*dataDir)
+	reg, err := buildRegistry(ctx, cfg, *dataDir, envs.Settings{})
 	if err != nil {
 		return err
-	}
-	envCfg, err := cfg.envConfigs()
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
-	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: zap.NewNop()}, envCfg, constructors()...)
-	if err != nil {
-		return &exitError{code: 2, err: err}
 	}
 	type splitOut struct {
 		Name    string `json:"name"`

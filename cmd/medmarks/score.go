@@ -58,13 +58,8 @@ func runScore(ctx context.Context, args []string, io stdio) error {
 	if err := cfg.Validate(); err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("config: %w", err)}
 	}
-	data, demo, err := dataFS(*dataDir)
-	if err != nil {
+	if _, _, err := dataFS(*dataDir); err != nil {
 		return err
-	}
-	envCfg, err := cfg.envConfigs()
-	if err != nil {
-		return &exitError{code: 2, err: err}
 	}
 	log := zap.NewNop()
 	// The judge cache lives in score's own store (a running server holds the
@@ -89,9 +84,9 @@ func runScore(ctx context.Context, args []string, io stdio) error {
 	if jc != nil {
 		defer jc.Close()
 	}
-	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log, Judges: judges}, envCfg, constructors()...)
+	reg, err := buildRegistry(ctx, cfg, *dataDir, envs.Settings{Logger: log, Judges: judges})
 	if err != nil {
-		return &exitError{code: 2, err: fmt.Errorf("loading data: %w", err)}
+		return err
 	}
 	if _, err := reg.Lookup(*env); err != nil {
 		return usageErr("--env: %v", err)

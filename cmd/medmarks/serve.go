@@ -73,9 +73,8 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 
 func serve(ctx context.Context, cfg Config, f serveFlags, log *zap.Logger) error {
 	fail := func(err error) error { return &exitError{code: 2, err: err} }
-	data, demo, err := dataFS(f.data)
-	if err != nil {
-		return err
+	if _, _, err := dataFS(f.data); err != nil {
+		return err // a bad --data fails before anything starts
 	}
 	dir, err := storeDir(f.store, cfg.Store.Dir, "serve")
 	if err != nil {
@@ -110,13 +109,8 @@ func serve(ctx context.Context, cfg Config, f serveFlags, log *zap.Logger) error
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(lis) }()
-	log.Info("listening", zap.String("addr", lis.Addr().String()), zap.String("store", dir), zap.Bool("demo_data", demo))
+	log.Info("listening", zap.String("addr", lis.Addr().String()), zap.String("store", dir), zap.Bool("demo_data", f.data == ""))
 
-	envCfg, err := cfg.envConfigs()
-	if err != nil {
-		srv.Shutdown(context.Background())
-		return fail(err)
-	}
 	jc, judges, err := newJudges(cfg, db.Table("j/"), log)
 	if err != nil {
 		srv.Shutdown(context.Background())
@@ -126,11 +120,11 @@ func serve(ctx context.Context, cfg Config, f serveFlags, log *zap.Logger) error
 		defer jc.Close()
 	}
 	started := time.Now()
-	reg, err := envs.Build(ctx, envs.Settings{Data: data, Demo: demo, Logger: log, Judges: judges, Tools: sandboxtools.New(tb)}, envCfg, constructors()...)
+	reg, err := buildRegistry(ctx, cfg, f.data, envs.Settings{Logger: log, Judges: judges, Tools: sandboxtools.New(tb)})
 	if err != nil {
 		srv.Shutdown(context.Background())
 		<-serveErr
-		return fail(fmt.Errorf("loading data: %w", err))
+		return err
 	}
 	// Health turns SERVING only once the sandbox pool is warm too.
 	if err := tb.Ready(ctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/medarc-ai/medmarks-t/envs"
@@ -395,4 +396,12 @@ func OptionVars(shown []Option) []map[string]string {
 		out[i] = map[string]string{"label": o.Label, "text": o.Text}
 	}
 	return out
+}
+
+// WriteOptionLines writes upstream's option lines, one "\n<label>. <text>"
+// per shown option.
+func WriteOptionLines(b *strings.Builder, shown []Option) {
+	for _, o := range shown {
+		b.WriteString("\n" + o.Label + ". " + o.Text)
+	}
 }

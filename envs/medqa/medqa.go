@@ -161,9 +161,7 @@ func (userLayout) User(r *mcqa.Row, shown []mcqa.Option) string {
 	var b strings.Builder
 	b.WriteString("Question:")
 	b.WriteString(r.Question)
-	for _, o := range shown {
-		b.WriteString("\n" + o.Label + ". " + o.Text)
-	}
+	mcqa.WriteOptionLines(&b, shown)
 	b.WriteString("\nAnswer:")
 	return b.String()
 }

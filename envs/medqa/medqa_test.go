@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -17,33 +16,13 @@ import (
 	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/envs/dataset/datasettest"
 	"github.com/medarc-ai/medmarks-t/envs/envtest"
+	"github.com/medarc-ai/medmarks-t/envs/mcqa/mcqatest"
 	"github.com/medarc-ai/medmarks-t/envs/medqa"
 	"github.com/medarc-ai/medmarks-t/internal/shared"
 	"github.com/medarc-ai/medmarks-t/rewards"
 )
 
-var (
-	realOnce sync.Once
-	realReg  *envs.Registry
-	realErr  error
-)
-
-// real is the env over ../shared/datasets, built once for the package.
-func real(t testing.TB) *envs.Entry {
-	t.Helper()
-	dir := shared.Datasets(t)
-	realOnce.Do(func() {
-		realReg, realErr = envs.Build(context.Background(), envs.Settings{Data: os.DirFS(dir)}, nil, medqa.New)
-	})
-	if realErr != nil {
-		t.Fatal(realErr)
-	}
-	e, err := realReg.Lookup("medqa")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
+func real(t testing.TB) *envs.Entry { return mcqatest.Real(t, medqa.Name, medqa.New) }
 
 // fileRow is one row of the shipped test file.
 type fileRow struct {
@@ -69,41 +48,13 @@ func fileRows(t testing.TB) []fileRow {
 	return rows
 }
 
-func parse(t testing.TB, e *envs.Entry, opts string) envs.Values {
-	t.Helper()
-	v, err := e.Options.Parse(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func score(t testing.TB, e *envs.Entry, id, completion, opts string) rewards.Reward {
-	t.Helper()
-	r, err := e.Env.Score(context.Background(), envs.ScoreRequest{Split: "test", ExampleID: id,
-		Completion: envs.TextCompletion(completion), Options: parse(t, e, opts)})
-	if err != nil {
-		t.Fatalf("Score(%s, %q): %v", id, completion, err)
-	}
-	return r
-}
-
-func reset(t testing.TB, e *envs.Entry, id string, opts string, seed uint64) envs.Start {
-	t.Helper()
-	_, st, err := e.Env.Reset(context.Background(), envs.ResetRequest{Split: "test", ExampleID: id, Seed: seed, Options: parse(t, e, opts)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
-
 func TestLoading(t *testing.T) {
 	e := real(t)
 	info := e.Env.Info()
 	if len(info.Splits) != 1 || info.Splits[0].Name != "test" || info.Splits[0].Rows != 1273 || !info.Splits[0].Default {
 		t.Fatalf("splits = %+v", info.Splits)
 	}
-	last := reset(t, e, "1272", "", 0)
+	last := mcqatest.Reset(t, e, "test", "1272", "", 0)
 	if last.ExampleID != "1272" {
 		t.Fatalf("last id %q", last.ExampleID)
 	}
@@ -112,7 +63,7 @@ func TestLoading(t *testing.T) {
 	counts := map[string]int{}
 	for i := range 1273 {
 		for _, l := range []string{"A", "B", "C", "D"} {
-			if r := score(t, e, strconv.Itoa(i), "<answer>"+l+"</answer>", ""); r.Value == 1 && strings.Contains(r.Detail, "strategy 1") {
+			if r := mcqatest.Score(t, e, "test", strconv.Itoa(i), "<answer>"+l+"</answer>", ""); r.Value == 1 && strings.Contains(r.Detail, "strategy 1") {
 				counts[l]++
 			}
 		}
@@ -130,19 +81,19 @@ func TestObservation(t *testing.T) {
 		"C. Inhibiting bacterial adherance and colonization of mucous membranes\n" +
 		"D. Provides the most specific recognition to circulating antigens in the bloodstream\n" +
 		"Answer:"
-	st := reset(t, e, "996", "", 0)
+	st := mcqatest.Reset(t, e, "test", "996", "", 0)
 	if len(st.Observation) != 2 || st.Observation[0].Role != "system" || st.Observation[1].Content != want {
 		t.Fatalf("row 996 observation:\n%q", st.Observation)
 	}
 	idx := int64(996)
-	_, byIndex, err := e.Env.Reset(context.Background(), envs.ResetRequest{Index: &idx, Options: parse(t, e, "")})
+	_, byIndex, err := e.Env.Reset(context.Background(), envs.ResetRequest{Index: &idx, Options: mcqatest.Options(t, e, "")})
 	if err != nil || !cmp.Equal(byIndex.Observation, st.Observation) {
 		t.Fatalf("Reset by index 996 differs: %v", err)
 	}
-	if u := reset(t, e, "761", "", 0).Observation[1].Content; !strings.HasSuffix(u, "D. Perform percutaneous drainage\n\"\nAnswer:") {
+	if u := mcqatest.Reset(t, e, "test", "761", "", 0).Observation[1].Content; !strings.HasSuffix(u, "D. Perform percutaneous drainage\n\"\nAnswer:") {
 		t.Fatalf("row 761 lost its stray quote:\n%q", u)
 	}
-	if u := reset(t, e, "448", "", 0).Observation[1].Content; !strings.Contains(u, "\n \nA. ") {
+	if u := mcqatest.Reset(t, e, "test", "448", "", 0).Observation[1].Content; !strings.Contains(u, "\n \nA. ") {
 		t.Fatalf("row 448 lost its trailing \"\\n \":\n%q", u)
 	}
 }
@@ -171,14 +122,14 @@ func TestEveryRowGoldAndWrong(t *testing.T) {
 		for i, r := range rows {
 			id := strconv.Itoa(i)
 			// The gold letter after shuffling is where the gold text is shown.
-			st := reset(t, e, id, opts, 0)
+			st := mcqatest.Reset(t, e, "test", id, opts, 0)
 			gold := shownLetter(t, st.Observation[1].Content, r.Options[r.AnswerIdx])
 			counts[gold]++
-			if got := score(t, e, id, "<answer>"+gold+"</answer>", opts); got.Value != 1 || got.Status != rewards.Scored {
+			if got := mcqatest.Score(t, e, "test", id, "<answer>"+gold+"</answer>", opts); got.Value != 1 || got.Status != rewards.Scored {
 				t.Fatalf("%s row %s gold %s: %+v", opts, id, gold, got)
 			}
 			wrong := wrongLetter(gold, r.Options[r.AnswerIdx])
-			if got := score(t, e, id, "<answer>"+wrong+"</answer>", opts); got.Value != 0 || got.Status != rewards.Scored {
+			if got := mcqatest.Score(t, e, "test", id, "<answer>"+wrong+"</answer>", opts); got.Value != 0 || got.Status != rewards.Scored {
 				t.Fatalf("%s row %s wrong %s: %+v", opts, id, wrong, got)
 			}
 		}
@@ -233,7 +184,7 @@ func TestShufflePermutations(t *testing.T) {
 	}{{225, []int{0, 2, 3, 1}}, {996, []int{3, 1, 0, 2}}, {761, []int{3, 1, 0, 2}}, {1070, []int{2, 0, 1, 3}},
 		{160, []int{0, 1, 2, 3}}, {503, []int{0, 1, 2, 3}}, {543, []int{0, 1, 2, 3}}, {701, []int{0, 1, 2, 3}}}
 	for _, tt := range tests {
-		st := reset(t, e, strconv.Itoa(tt.row), opts, 0)
+		st := mcqatest.Reset(t, e, "test", strconv.Itoa(tt.row), opts, 0)
 		r := rows[tt.row]
 		for pos, old := range tt.perm {
 			l := string(rune('A' + pos))
@@ -250,7 +201,7 @@ func TestShufflePermutations(t *testing.T) {
 		letter string
 		want   float64
 	}{{"C", 1}, {"A", 0}} {
-		got, err := e.Env.Score(context.Background(), envs.ScoreRequest{Inline: b, Completion: envs.TextCompletion("<answer>" + tt.letter + "</answer>"), Options: parse(t, e, opts)})
+		got, err := e.Env.Score(context.Background(), envs.ScoreRequest{Inline: b, Completion: envs.TextCompletion("<answer>" + tt.letter + "</answer>"), Options: mcqatest.Options(t, e, opts)})
 		if err != nil || got.Value != tt.want || !strings.Contains(got.Detail, "[1 0 2 3]") {
 			t.Errorf("inline 996 %s: %+v %v", tt.letter, got, err)
 		}
@@ -262,8 +213,8 @@ func TestEpisodeShuffle(t *testing.T) {
 	opts := `{"shuffle_answers": true, "shuffle_mode": "episode"}`
 	orders := map[string]bool{}
 	for s := range uint64(100) {
-		a := reset(t, e, "225", opts, s).Observation[1].Content
-		b := reset(t, e, "225", opts, s).Observation[1].Content
+		a := mcqatest.Reset(t, e, "test", "225", opts, s).Observation[1].Content
+		b := mcqatest.Reset(t, e, "test", "225", opts, s).Observation[1].Content
 		if a != b {
 			t.Fatalf("episode seed %d gives two orders", s)
 		}
@@ -271,7 +222,7 @@ func TestEpisodeShuffle(t *testing.T) {
 		gold := shownLetter(t, a, "Vitiligo")
 		seed := s
 		got, err := e.Env.Score(context.Background(), envs.ScoreRequest{Split: "test", ExampleID: "225", Seed: &seed,
-			Completion: envs.TextCompletion("<answer>" + gold + "</answer>"), Options: parse(t, e, opts)})
+			Completion: envs.TextCompletion("<answer>" + gold + "</answer>"), Options: mcqatest.Options(t, e, opts)})
 		if err != nil || got.Value != 1 {
 			t.Fatalf("episode seed %d: gold %s scored %+v %v", s, gold, got, err)
 		}
@@ -280,13 +231,13 @@ func TestEpisodeShuffle(t *testing.T) {
 		t.Fatalf("100 episode seeds gave only %d orders of row 225", len(orders))
 	}
 	_, err := e.Env.Score(context.Background(), envs.ScoreRequest{Split: "test", ExampleID: "225",
-		Completion: envs.TextCompletion("<answer>B</answer>"), Options: parse(t, e, opts)})
+		Completion: envs.TextCompletion("<answer>B</answer>"), Options: mcqatest.Options(t, e, opts)})
 	var fe *envs.FieldError
 	if !errors.As(err, &fe) || fe.Field != "seed" {
 		t.Fatalf("episode-mode Score without seed: %v", err)
 	}
 	_, err = e.Env.Score(context.Background(), envs.ScoreRequest{Split: "test", ExampleID: "225",
-		Completion: envs.TextCompletion("<answer>B</answer>"), Options: parse(t, e, `{"shuffle_answers": true, "shuffle_seed": -1}`)})
+		Completion: envs.TextCompletion("<answer>B</answer>"), Options: mcqatest.Options(t, e, `{"shuffle_answers": true, "shuffle_seed": -1}`)})
 	if !errors.As(err, &fe) || fe.Field != "options.shuffle_seed" {
 		t.Fatalf("Score with shuffle_seed -1: %v", err)
 	}
@@ -330,7 +281,7 @@ func TestWorkedExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.row+" "+tt.completion[:min(30, len(tt.completion))], func(t *testing.T) {
-			got := score(t, e, tt.row, tt.completion, tt.opts)
+			got := mcqatest.Score(t, e, "test", tt.row, tt.completion, tt.opts)
 			if got.Status != rewards.Scored || got.Value != tt.want || !strings.Contains(got.Detail, tt.decidedBy) {
 				t.Fatalf("%s %q: %v (%s), want %v decided by %q", tt.opts, tt.completion, got.Value, got.Detail, tt.want, tt.decidedBy)
 			}
@@ -351,7 +302,7 @@ func TestOptionAndInputErrors(t *testing.T) {
 			t.Errorf("%s: %v, want a FieldError on %s", tt.give, err, tt.field)
 		}
 	}
-	_, _, err := e.Env.Reset(context.Background(), envs.ResetRequest{ExampleID: "1273", Options: parse(t, e, "")})
+	_, _, err := e.Env.Reset(context.Background(), envs.ResetRequest{ExampleID: "1273", Options: mcqatest.Options(t, e, "")})
 	if !errors.Is(err, envs.ErrUnknownExample) {
 		t.Errorf("unknown id: %v", err)
 	}
@@ -362,7 +313,7 @@ func TestOptionAndInputErrors(t *testing.T) {
 		{`{"options": {"A": "a", "B": "b"}, "answer_idx": "A"}`, "example.question"},
 		{`{"question": 5, "options": {"A": "a", "B": "b"}, "answer_idx": "A"}`, "example.question"},
 	} {
-		_, err := e.Env.Score(context.Background(), envs.ScoreRequest{Inline: []byte(tt.give), Completion: envs.TextCompletion("A"), Options: parse(t, e, "")})
+		_, err := e.Env.Score(context.Background(), envs.ScoreRequest{Inline: []byte(tt.give), Completion: envs.TextCompletion("A"), Options: mcqatest.Options(t, e, "")})
 		var ie *envs.InputError
 		if !errors.As(err, &ie) || ie.Field != tt.field {
 			t.Errorf("inline %s: %v, want an InputError on %s", tt.give, err, tt.field)
@@ -372,8 +323,8 @@ func TestOptionAndInputErrors(t *testing.T) {
 	r := fileRows(t)[17]
 	b, _ := json.Marshal(r)
 	for _, l := range []string{"A", "B", "C", "D"} {
-		in, err := e.Env.Score(context.Background(), envs.ScoreRequest{Inline: b, Completion: envs.TextCompletion("<answer>" + l + "</answer>"), Options: parse(t, e, "")})
-		ref := score(t, e, "17", "<answer>"+l+"</answer>", "")
+		in, err := e.Env.Score(context.Background(), envs.ScoreRequest{Inline: b, Completion: envs.TextCompletion("<answer>" + l + "</answer>"), Options: mcqatest.Options(t, e, "")})
+		ref := mcqatest.Score(t, e, "test", "17", "<answer>"+l+"</answer>", "")
 		if err != nil || in.Value != ref.Value {
 			t.Errorf("inline row 17 %s: %v %v, by reference %v", l, in.Value, err, ref.Value)
 		}
@@ -422,7 +373,7 @@ func TestExportsAndSkips(t *testing.T) {
 		for i := range 32 {
 			id := strconv.Itoa(i)
 			if name == "skips" && (i == 5 || i == 6) {
-				if _, _, err := e.Env.Reset(context.Background(), envs.ResetRequest{ExampleID: id, Options: parse(t, e, "")}); !errors.Is(err, envs.ErrUnknownExample) {
+				if _, _, err := e.Env.Reset(context.Background(), envs.ResetRequest{ExampleID: id, Options: mcqatest.Options(t, e, "")}); !errors.Is(err, envs.ErrUnknownExample) {
 					t.Errorf("skipped row %s served: %v", id, err)
 				}
 				continue
@@ -430,7 +381,7 @@ func TestExportsAndSkips(t *testing.T) {
 			if name != "skips" && i >= 30 {
 				continue
 			}
-			st := reset(t, e, id, "", 0)
+			st := mcqatest.Reset(t, e, "test", id, "", 0)
 			obs[name] = append(obs[name], st.Observation[1].Content)
 		}
 		// 30 rows everywhere: the skips fixture has 32 with 2 left out.
@@ -471,7 +422,7 @@ func TestConformance(t *testing.T) {
 func TestFreshOrderSurvivesRestore(t *testing.T) {
 	e := real(t)
 	rows := fileRows(t)
-	opts := parse(t, e, `{"shuffle_answers": true, "shuffle_seed": -1}`)
+	opts := mcqatest.Options(t, e, `{"shuffle_answers": true, "shuffle_seed": -1}`)
 	orders := map[string]bool{}
 	for range 20 {
 		ep, st, err := e.Env.Reset(context.Background(), envs.ResetRequest{ExampleID: "225", Options: opts})

@@ -335,9 +335,7 @@ func (userLayout) User(r *mcqa.Row, shown []mcqa.Option) string {
 	}
 	b.WriteString("\n\nQuestion: ")
 	b.WriteString(r.Question)
-	for _, o := range shown {
-		b.WriteString("\n" + o.Label + ". " + o.Text)
-	}
+	mcqa.WriteOptionLines(&b, shown)
 	b.WriteString("\nAnswer: ")
 	return b.String()
 }
