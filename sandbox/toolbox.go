@@ -116,6 +116,19 @@ func (t *Toolbox) Stats() Stats {
 // Errors: ErrUnknownTool, ErrToolDisabled, ErrExhausted, ErrUnavailable
 // (wrapped), or ctx's error. What the code did is in Result.
 func (t *Toolbox) Execute(ctx context.Context, tool, input, sessionID string) (Result, error) {
+	return t.run(ctx, tool, input, func() (Result, error) {
+		if sessionID == "" {
+			id := "anon/" + rand.Text()
+			defer t.pool.Close(id)
+			return t.tool.Run(ctx, id, input)
+		}
+		return t.tool.Run(ctx, "t/"+sessionID, input)
+	})
+}
+
+// run routes one call: the calculator in process, python through python()
+// once the tool is known to be enabled.
+func (t *Toolbox) run(ctx context.Context, tool, input string, python func() (Result, error)) (Result, error) {
 	switch tool {
 	case Calculator:
 		return t.calc.Run(ctx, "", input)
@@ -127,12 +140,7 @@ func (t *Toolbox) Execute(ctx context.Context, tool, input, sessionID string) (R
 		return Result{}, fmt.Errorf("%w: %s", ErrToolDisabled, tool)
 	}
 	t.warnUnsafe()
-	if sessionID == "" {
-		id := "anon/" + rand.Text()
-		defer t.pool.Close(id)
-		return t.tool.Run(ctx, id, input)
-	}
-	return t.tool.Run(ctx, "t/"+sessionID, input)
+	return python()
 }
 
 // CloseSession closes a ToolService session; closing an unknown one is a
@@ -149,18 +157,7 @@ func (t *Toolbox) CloseSession(ctx context.Context, sessionID string) error {
 // the call waits up to QueueTimeout, then fails with ErrExhausted (the
 // episode ends SANDBOX_FAILED).
 func (t *Toolbox) Call(ctx context.Context, episodeID, tool, input string) (Result, error) {
-	switch tool {
-	case Calculator:
-		return t.calc.Run(ctx, "", input)
-	case Python:
-	default:
-		return Result{}, fmt.Errorf("%w %q", ErrUnknownTool, tool)
-	}
-	if t.pool == nil {
-		return Result{}, fmt.Errorf("%w: %s", ErrToolDisabled, tool)
-	}
-	t.warnUnsafe()
-	return t.episode.Run(ctx, "e/"+episodeID, input)
+	return t.run(ctx, tool, input, func() (Result, error) { return t.episode.Run(ctx, "e/"+episodeID, input) })
 }
 
 // CloseEpisode frees an episode's python session; a no-op without one.
