@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/medarc-ai/medmarks-t/rewards"
 	"github.com/medarc-ai/medmarks-t/rewards/judge"
 )
 
@@ -16,6 +17,23 @@ const OptJudgeQuorum = "judge_quorum"
 // max_judge_prompt_bytes): beyond it the item is INVALID_INPUT and no judge
 // is called.
 const MaxJudgePromptBytes = 256 << 10
+
+// JudgePromptTooLong returns the INVALID_INPUT reward of an item whose judge
+// prompt is over MaxJudgePromptBytes, and true; false when it is within the
+// limit. The fault is the completion's, unless bare (the prompt with an
+// empty completion, built only when the prompt is too long) is over the
+// limit too: then it is field's ("example.Sentences").
+func JudgePromptTooLong(prompt, field string, bare func() string) (rewards.Reward, bool) {
+	if len(prompt) <= MaxJudgePromptBytes {
+		return rewards.Reward{}, false
+	}
+	if len(bare()) <= MaxJudgePromptBytes {
+		field = "completion"
+	}
+	return rewards.Reward{Status: rewards.InvalidInput, Detail: fmt.Sprintf(
+		"%s: the judge prompt would be %d bytes, over the %d-byte limit (max_judge_prompt_bytes); no judge was called",
+		field, len(prompt), MaxJudgePromptBytes)}, true
+}
 
 // JudgeQuorumOption declares judge_quorum for an env whose judge has n
 // judges (0: none configured). Its default 0 means all of them.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/rewards"
 	"github.com/medarc-ai/medmarks-t/rewards/judge"
 )
 
@@ -114,6 +115,32 @@ func TestAskJudge(t *testing.T) {
 		if err != nil || o.OK != tt.wantOK || o.OK && o.Value != 0.5 {
 			t.Errorf("quorum %d: %+v %v", tt.quorum, o, err)
 		}
+	}
+}
+
+func TestJudgePromptTooLong(t *testing.T) {
+	const field = "example.src"
+	fits, over := strings.Repeat("x", envs.MaxJudgePromptBytes), strings.Repeat("x", envs.MaxJudgePromptBytes+1)
+	tests := []struct {
+		name, give, bare string
+		wantOver         bool
+		wantDetail       string
+	}{
+		{"fits", fits, "", false, ""},
+		{"completion too long", over, fits, true, "completion: the judge prompt would be 262145 bytes, over the 262144-byte limit (max_judge_prompt_bytes); no judge was called"},
+		{"example too long", over, over, true, "example.src: the judge prompt would be 262145 bytes, over the 262144-byte limit (max_judge_prompt_bytes); no judge was called"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			built := false
+			r, got := envs.JudgePromptTooLong(tt.give, field, func() string { built = true; return tt.bare })
+			if got != tt.wantOver || r.Detail != tt.wantDetail || got != (r.Status == rewards.InvalidInput) {
+				t.Errorf("= %+v, %v; want %v, %q", r, got, tt.wantOver, tt.wantDetail)
+			}
+			if built != tt.wantOver {
+				t.Errorf("bare prompt built: %v", built)
+			}
+		})
 	}
 }
 

@@ -24,5 +24,6 @@
 //
 // # Concurrency
 //
-// Env is safe for concurrent use; an episode is driven by one caller.
+// The env New returns, a judgedenv.Env, is safe for concurrent use; an
+// episode is driven by one caller.
 package medcasereasoning

@@ -1,15 +1,13 @@
 package medcasereasoning
 
-import "github.com/medarc-ai/medmarks-t/envs"
+import (
+	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv"
+)
 
-// WithJudge returns a copy of e (a *Env) that asks j.
+// WithJudge returns a copy of e (from New) that asks j.
 func WithJudge(e envs.Env, j envs.Judge) envs.Env {
-	c := *e.(*Env)
-	c.judge = j
-	if j == nil || j.Count() == 0 {
-		c.judge = nil
-	}
-	return &c
+	return e.(*judgedenv.Env[*row]).WithJudge(j)
 }
 
 // Row is a loaded row.
@@ -17,14 +15,14 @@ type Row struct{ ID, CasePrompt, Diagnosis string }
 
 // Rows lists a split's rows in serving order.
 func Rows(e envs.Env, split string) []Row {
-	s := e.(*Env).splits[split]
-	if s == nil {
+	t := e.(*judgedenv.Env[*row]).Rows().(*judgedenv.Tables[*row]).Table(split)
+	if t == nil {
 		return nil
 	}
-	out := make([]Row, s.table.Len())
+	out := make([]Row, t.Len())
 	for i := range out {
-		_, r, _ := s.table.At(i)
-		out[i] = Row{ID: r.id, CasePrompt: r.casePrompt, Diagnosis: r.diagnosis}
+		id, r, _ := t.At(i)
+		out[i] = Row{ID: id, CasePrompt: r.casePrompt, Diagnosis: r.diagnosis}
 	}
 	return out
 }

@@ -3,14 +3,13 @@ package medcasereasoning
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 
 	"go.uber.org/zap"
 
 	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/envs/dataset"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv"
 )
 
 // Column names of the Hugging Face schema (medcasereasoning.md §2.2).
@@ -31,9 +30,9 @@ var layout = dataset.Layout{Dir: Name, Want: []dataset.Want{
 	{Key: "val"}, {Key: "test"}, {Key: "synthetic_val"}, {Key: "train"}, {Key: "validation"},
 }}
 
-// row is one served case, shared read-only.
+// row is one served case, shared read-only; its example id (the pmcid) is
+// kept by its table.
 type row struct {
-	id         string
 	casePrompt string
 	diagnosis  string
 }
@@ -59,49 +58,38 @@ func text(raw json.RawMessage) (string, bool) {
 	return s, true
 }
 
-// build checks a row: the column at fault and why, or the row. absent
-// says a required column is missing altogether.
-func (r *rawRow) build() (out *row, col, why string, absent bool) {
-	out = &row{}
+// build checks a row and returns it with its pmcid, or what is wrong with it
+// and, when known, its pmcid.
+func (r *rawRow) build() (*row, string, *judgedenv.Problem) {
 	id, ok := text(r.PMCID)
 	if !ok {
-		return out, colPMCID, "want a string", false
+		return nil, "", &judgedenv.Problem{Col: colPMCID, Why: "want a string"}
 	}
-	out.id = envs.TrimPy(id)
+	id = envs.TrimPy(id)
+	out := &row{}
 	for _, c := range []struct {
 		name string
 		raw  json.RawMessage
 		dst  *string
 	}{{colCase, r.Case, &out.casePrompt}, {colDiagnosis, r.Diagnosis, &out.diagnosis}} {
 		if len(c.raw) == 0 {
-			return out, c.name, "required", true
+			return nil, id, &judgedenv.Problem{Col: c.name, Why: "required", Absent: true}
 		}
 		s, ok := text(c.raw)
 		if !ok {
-			return out, c.name, "want a string", false
+			return nil, id, &judgedenv.Problem{Col: c.name, Why: "want a string"}
 		}
 		if envs.TrimPy(s) == "" {
-			return out, c.name, "empty " + c.name, false
+			return nil, id, &judgedenv.Problem{Col: c.name, Why: "empty " + c.name}
 		}
 		*c.dst = s
 	}
-	return out, "", "", false
+	return out, id, nil
 }
 
-type split struct {
-	name  string
-	table *dataset.Table[*row]
-}
-
-// load reads every split present under set.Data.
-func load(set envs.Settings, log *zap.Logger) (map[string]*split, string, error) {
-	if set.Data == nil {
-		return nil, "no data directory", nil
-	}
-	srcs, err := dataset.Discover(set.Data, layout, log)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Sprintf("no %s/ folder in the data directory", Name), nil
-	}
+// load reads every split present under set.Data; reason says why none is.
+func load(set envs.Settings, log *zap.Logger) (*judgedenv.Tables[*row], string, error) {
+	srcs, reason, err := judgedenv.Discover(set, layout, log)
 	if err != nil {
 		return nil, "", err
 	}
@@ -112,43 +100,14 @@ func load(set envs.Settings, log *zap.Logger) (map[string]*split, string, error)
 			srcs["val"] = v
 		}
 	}
-	out := map[string]*split{}
-	for _, name := range splitNames {
-		src, ok := srcs[name]
-		if !ok {
-			continue
-		}
-		b := dataset.NewBuilder[*row](0)
-		err := dataset.Read(set.Data, src, dataset.Format{}, func(dr dataset.Row) error {
-			var raw rawRow
-			if err := json.Unmarshal(dr.Data, &raw); err != nil {
-				return fmt.Errorf("not a row object: %w", err)
-			}
-			r, col, why, absent := raw.build()
-			switch {
-			case absent:
-				return fmt.Errorf("missing column %q", col)
-			case col != "":
-				b.Skip(r.id, why)
-			default:
-				r.id = b.Add(r.id, r)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, "", err
-		}
-		t := b.Table()
-		log.Info("split loaded", append([]zap.Field{zap.String("env", Name), zap.String("split", name),
-			zap.Strings("files", src.Files)}, t.Stats().Fields()...)...)
-		if t.Len() > 0 {
-			out[name] = &split{name: name, table: t}
-		}
+	t, err := judgedenv.ReadTables(set.Data, log, Name, splitNames, srcs, dataset.Format{}, (*rawRow).build)
+	if err != nil {
+		return nil, "", err
 	}
-	if len(out) == 0 {
-		return nil, fmt.Sprintf("no data under %s/ (Hugging Face files data/val-00000-of-00001.parquet, val.parquet, val.jsonl, and the same for test and train; or synthetic_val.jsonl)", Name), nil
+	if reason == "" && len(t.Names()) == 0 {
+		reason = fmt.Sprintf("no data under %s/ (Hugging Face files data/val-00000-of-00001.parquet, val.parquet, val.jsonl, and the same for test and train; or synthetic_val.jsonl)", Name)
 	}
-	return out, "", nil
+	return t, reason, nil
 }
 
 // inline parses an inline example: case_prompt and final_diagnosis,
@@ -158,9 +117,9 @@ func inline(raw []byte) (*row, error) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, envs.Inputf("example", "not a JSON object of MedCaseReasoning columns: %v", err)
 	}
-	out, col, why, _ := r.build()
-	if col != "" {
-		return nil, envs.Inputf("example."+col, "%s", why)
+	out, _, p := r.build()
+	if p != nil {
+		return nil, envs.Inputf("example."+p.Col, "%s", p.Why)
 	}
 	return out, nil
 }

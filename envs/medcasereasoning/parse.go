@@ -14,13 +14,11 @@ import (
 // prediction is its last <answer>, trimmed. ok is false when there is no
 // such message or it has no <answer>.
 func readAnswer(texts []string) (answer string, ok bool) {
-	for i := len(texts) - 1; i >= 0; i-- {
-		a, hasAnswer := extract.LastTag(texts[i], "answer")
-		if _, hasThink := extract.LastTag(texts[i], "think"); hasAnswer || hasThink {
-			return a, hasAnswer
-		}
+	t, found := extract.LastTagged(texts, "answer", "think")
+	if !found {
+		return "", false
 	}
-	return "", false
+	return extract.LastTag(t, "answer")
 }
 
 var errNoVerdict = errors.New("no yes/no verdict in reply")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/envs/envtest"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv/judgedenvtest"
 	"github.com/medarc-ai/medmarks-t/rewards/judge/judgetest"
 )
 
@@ -12,7 +13,7 @@ import (
 // 5s to the reference summary and 1s to anything else.
 func TestConformance(t *testing.T) {
 	j := judgetest.NewInProcess(matchingJudge())
-	e := entry(t, judges(t, 2, nil, j))
+	e := entry(t, judgedenvtest.Judges(t, 2, nil, j))
 	msg := func(s string) []envs.Message { return []envs.Message{{Role: "assistant", Content: s}} }
 	envtest.RunConformance(t, envtest.Suite{
 		Entry: e,

@@ -4,17 +4,13 @@ import (
 	"encoding/json"
 
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv"
 )
 
-// WithJudge returns a copy of e (a *Env) that asks j, so that tests load
+// WithJudge returns a copy of e (from New) that asks j, so that tests load
 // the data once and try many judges.
 func WithJudge(e envs.Env, j envs.Judge) envs.Env {
-	c := *e.(*Env)
-	c.judge = j
-	if j == nil || j.Count() == 0 {
-		c.judge = nil
-	}
-	return &c
+	return e.(*judgedenv.Env[*row]).WithJudge(j)
 }
 
 // Row is a loaded row, for comparing loaders.
@@ -22,7 +18,7 @@ type Row struct{ ID, Src, Tgt, FileID string }
 
 // Rows lists a split's rows, all subsets, in serving order.
 func Rows(e envs.Env, split string) []Row {
-	s := e.(*Env).splits[split]
+	s := e.(*judgedenv.Env[*row]).Rows().(splits)[split]
 	if s == nil {
 		return nil
 	}

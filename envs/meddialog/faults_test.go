@@ -4,88 +4,34 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv/judgedenvtest"
 	"github.com/medarc-ai/medmarks-t/rewards"
 	"github.com/medarc-ai/medmarks-t/rewards/judge/judgetest"
 )
 
-// Acceptance 5: the fake judge's faults, in a synctest bubble. Each case
-// asserts the status, value, components and each judge's calls.
+// Acceptance 5: the fake judge's faults (judgedenvtest.RunFaults).
 func TestFakeJudge(t *testing.T) {
 	good := verdict(5, 4, 5) // 1, 0.75, 1
-	tests := []struct {
-		name       string
-		give       [][]judgetest.Option
-		opts       string
-		wantStatus rewards.Status
-		wantValue  float64
-		wantCalls  []int
-		wantDetail []string
-	}{
-		{name: "well formed", give: [][]judgetest.Option{{judgetest.Replies(good)}}, wantStatus: rewards.Scored, wantValue: 2.75 / 3, wantCalls: []int{1}},
-		{name: "garbage body every attempt", give: [][]judgetest.Option{{judgetest.Garbage()}}, wantStatus: rewards.JudgeFailed, wantCalls: []int{4}, wantDetail: []string{"judge1", "4 attempts"}},
-		{name: "unparseable every attempt", give: [][]judgetest.Option{{judgetest.Replies("A fine summary; 5/5.")}}, wantStatus: rewards.JudgeFailed, wantCalls: []int{4}, wantDetail: []string{"no JSON object in reply", "4 attempts"}},
-		{name: "garbage then well formed", give: [][]judgetest.Option{{judgetest.Replies("{not json}", good)}}, wantStatus: rewards.Scored, wantValue: 2.75 / 3, wantCalls: []int{2}},
-		{name: "timeout", give: [][]judgetest.Option{{judgetest.Hang()}}, wantStatus: rewards.JudgeFailed, wantCalls: []int{4}, wantDetail: []string{"timed out"}},
-		{name: "500 once", give: [][]judgetest.Option{{judgetest.Status(500, 1), judgetest.Replies(good)}}, wantStatus: rewards.Scored, wantValue: 2.75 / 3, wantCalls: []int{2}},
-		{name: "500 always", give: [][]judgetest.Option{{judgetest.Status(500, 0)}}, wantStatus: rewards.JudgeFailed, wantCalls: []int{4}, wantDetail: []string{"HTTP 500", "4 attempts"}},
-		{name: "two judges, one always 500", give: [][]judgetest.Option{{judgetest.Replies(good)}, {judgetest.Status(500, 0)}}, wantStatus: rewards.JudgeFailed, wantCalls: []int{1, 4}, wantDetail: []string{"judge2: HTTP 500"}},
-		{name: "two judges, one always 500, quorum 1", give: [][]judgetest.Option{{judgetest.Replies(good)}, {judgetest.Status(500, 0)}}, opts: `{"judge_quorum": 1}`, wantStatus: rewards.Scored, wantValue: 2.75 / 3, wantCalls: []int{1, 4}, wantDetail: []string{"judge2: HTTP 500"}},
+	comps := map[string]float64{"accuracy": 1, "completeness": 0.75, "clarity": 1}
+	tests := []judgedenvtest.Fault{
+		{Name: "well formed", Give: [][]judgetest.Option{{judgetest.Replies(good)}}, WantStatus: rewards.Scored, WantValue: 2.75 / 3, WantComps: comps, WantCalls: []int{1}},
+		{Name: "garbage body every attempt", Give: [][]judgetest.Option{{judgetest.Garbage()}}, WantStatus: rewards.JudgeFailed, WantCalls: []int{4}, WantDetail: []string{"judge1", "4 attempts"}},
+		{Name: "unparseable every attempt", Give: [][]judgetest.Option{{judgetest.Replies("A fine summary; 5/5.")}}, WantStatus: rewards.JudgeFailed, WantCalls: []int{4}, WantDetail: []string{"no JSON object in reply", "4 attempts"}},
+		{Name: "garbage then well formed", Give: [][]judgetest.Option{{judgetest.Replies("{not json}", good)}}, WantStatus: rewards.Scored, WantValue: 2.75 / 3, WantComps: comps, WantCalls: []int{2}},
+		{Name: "timeout", Give: [][]judgetest.Option{{judgetest.Hang()}}, WantStatus: rewards.JudgeFailed, WantCalls: []int{4}, WantDetail: []string{"timed out"}},
+		{Name: "500 once", Give: [][]judgetest.Option{{judgetest.Status(500, 1), judgetest.Replies(good)}}, WantStatus: rewards.Scored, WantValue: 2.75 / 3, WantComps: comps, WantCalls: []int{2}},
+		{Name: "500 always", Give: [][]judgetest.Option{{judgetest.Status(500, 0)}}, WantStatus: rewards.JudgeFailed, WantCalls: []int{4}, WantDetail: []string{"HTTP 500", "4 attempts"}},
+		{Name: "two judges, one always 500", Give: [][]judgetest.Option{{judgetest.Replies(good)}, {judgetest.Status(500, 0)}}, WantStatus: rewards.JudgeFailed, WantCalls: []int{1, 4}, WantDetail: []string{"judge2: HTTP 500"}},
+		{Name: "two judges, one always 500, quorum 1", Give: [][]judgetest.Option{{judgetest.Replies(good)}, {judgetest.Status(500, 0)}}, Opts: `{"judge_quorum": 1}`, WantStatus: rewards.Scored, WantValue: 2.75 / 3, WantComps: comps, WantCalls: []int{1, 4}, WantDetail: []string{"judge2: HTTP 500"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				var servers []*judgetest.Server
-				for _, o := range tt.give {
-					servers = append(servers, judgetest.NewInProcess(o...))
-				}
-				e := entry(t, judges(t, 4, judgetest.NewCache(), servers...))
-				r := score(t, e, "icliniq-44", "Should I keep brushing while my gums bleed after my braces were removed?", tt.opts)
-				if r.Status != tt.wantStatus || r.Status == rewards.Scored && !near(r.Value, tt.wantValue) {
-					t.Errorf("reward %v %v (%s); want %v %v", r.Status, r.Value, r.Detail, tt.wantStatus, tt.wantValue)
-				}
-				if r.Status == rewards.Scored && (len(r.Components) != 3 || !near(comps(r)["completeness"], 0.75)) {
-					t.Errorf("components %v", r.Components)
-				}
-				if r.Status != rewards.Scored && len(r.Components) != 0 {
-					t.Errorf("components of a failure: %v", r.Components)
-				}
-				for _, s := range tt.wantDetail {
-					if !strings.Contains(r.Detail, s) {
-						t.Errorf("detail lacks %q:\n%s", s, r.Detail)
-					}
-				}
-				for i, s := range servers {
-					if s.Calls() != tt.wantCalls[i] {
-						t.Errorf("judge%d calls %d, want %d", i+1, s.Calls(), tt.wantCalls[i])
-					}
-				}
-				if r.Status == rewards.Scored {
-					again := score(t, e, "icliniq-44", "Should I keep brushing while my gums bleed after my braces were removed?", tt.opts)
-					if again.Value != r.Value || servers[0].Calls() != tt.wantCalls[0] {
-						t.Errorf("second Score: %v, %d calls to judge1 (want no new call)", again.Value, servers[0].Calls())
-					}
-				}
-			})
-		})
-	}
+	judgedenvtest.RunFaults(t, judgedenvtest.Target{Entry: entry, Split: "test", ID: "icliniq-44",
+		Completion: "Should I keep brushing while my gums bleed after my braces were removed?"}, tests)
 }
 
 func TestRetryAfter(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		j := judgetest.NewInProcess(judgetest.RateLimited(1, "2"), judgetest.Replies(verdict(5, 5, 5)))
-		e := entry(t, judges(t, 4, nil, j))
-		r := score(t, e, "icliniq-44", "Bleeding gums after braces?", "")
-		if r.Status != rewards.Scored || r.Value != 1 {
-			t.Fatalf("%v %v (%s)", r.Status, r.Value, r.Detail)
-		}
-		reqs := j.Requests()
-		if len(reqs) != 2 || reqs[0].Fault != "429" || reqs[1].At.Sub(reqs[0].At) < 2*time.Second {
-			t.Errorf("calls %d, first %q, gap %v; want the retry ≥ 2s after the 429", len(reqs), reqs[0].Fault, reqs[len(reqs)-1].At.Sub(reqs[0].At))
-		}
-	})
+	judgedenvtest.RetryAfter(t, judgedenvtest.Target{Entry: entry, Split: "test", ID: "icliniq-44", Completion: "Bleeding gums after braces?"}, verdict(5, 5, 5))
 }
 
 // Worked examples of med_dialog.md §9.
@@ -98,15 +44,15 @@ func TestWorkedExamples(t *testing.T) {
 		j := judgetest.NewInProcess(judgetest.Replies(`{"accuracy": {"explanation": "Captures the bleeding after brace removal and the question about brushing.", "score": 5},
  "completeness": {"explanation": "Does not say the bleeding is heavy and persistent on every brushing.", "score": 4},
  "clarity": {"explanation": "Clear single question.", "score": 5}}`))
-		e := entry(t, judges(t, 4, nil, j))
+		e := entry(t, judgedenvtest.Judges(t, 4, nil, j))
 		const give = "Should I keep brushing my teeth while my gums bleed heavily after my braces were removed today?"
 		got := score(t, e, "icliniq-44", give, "")
-		c := comps(got)
+		c := judgedenvtest.Components(got)
 		if got.Status != rewards.Scored || !near(got.Value, 0.9166666666666666) || c["accuracy"] != 1 || c["completeness"] != 0.75 || c["clarity"] != 1 {
 			t.Errorf("%v %v %v (%s)", got.Status, got.Value, c, got.Detail)
 		}
 		p := j.Requests()[0].Prompt
-		if section(p, "response") != give || section(p, "gold_response") != r.Tgt || section(p, "conversation") != r.Src {
+		if judgedenvtest.Section(p, "response") != give || judgedenvtest.Section(p, "gold_response") != r.Tgt || judgedenvtest.Section(p, "conversation") != r.Src {
 			t.Error("judge prompt sections")
 		}
 		for _, s := range []string{"accuracy 5 (Captures the bleeding", "completeness 4", give} {
@@ -122,17 +68,17 @@ func TestWorkedExamples(t *testing.T) {
 		const clean = "What is causing the recurrent gray, itchy, scabby rash covering my armpits and spreading to my sides and shoulders?"
 		a := judgetest.NewInProcess(judgetest.Replies(verdict(4, 4, 5)))
 		b := judgetest.NewInProcess(judgetest.Replies(verdict(3, 4, 4)))
-		e := entry(t, judges(t, 4, nil, a, b))
+		e := entry(t, judgedenvtest.Judges(t, 4, nil, a, b))
 		c := envs.Completion{Messages: []envs.Message{{Role: "assistant", ReasoningContent: "…",
 			Content: "<think>Recurrent rash in the armpits with heavy sweating; the doctor suspects fungus.</think>" + clean}}}
 		got := scoreC(t, e, "icliniq-361", c, `{"use_think": true}`)
-		cs := comps(got)
+		cs := judgedenvtest.Components(got)
 		if got.Status != rewards.Scored || !near(got.Value, 0.75) || !near(cs["accuracy"], 0.625) || !near(cs["completeness"], 0.75) || !near(cs["clarity"], 0.875) {
 			t.Errorf("%v %v %v (%s)", got.Status, got.Value, cs, got.Detail)
 		}
 		for _, j := range []*judgetest.Server{a, b} {
-			if p := j.Requests()[0].Prompt; section(p, "response") != clean || strings.Contains(p, "Recurrent rash in the armpits") {
-				t.Errorf("response %q", section(p, "response"))
+			if p := j.Requests()[0].Prompt; judgedenvtest.Section(p, "response") != clean || strings.Contains(p, "Recurrent rash in the armpits") {
+				t.Errorf("response %q", judgedenvtest.Section(p, "response"))
 			}
 		}
 	})
@@ -144,16 +90,16 @@ func TestWorkedExamples(t *testing.T) {
 		const reply = `{"accuracy": {"explanation": "…", "score": 4}, "completeness": {"explanation": "…", "score": 3}}`
 		synctest.Test(t, func(t *testing.T) {
 			j := judgetest.NewInProcess(judgetest.Replies(reply))
-			e := entry(t, judges(t, 4, nil, j))
+			e := entry(t, judgedenvtest.Judges(t, 4, nil, j))
 			got := score(t, e, "icliniq-256", give, "")
 			if got.Status != rewards.JudgeFailed || !strings.Contains(got.Detail, "judge1: judge: unusable reply: reply lacks clarity (4 attempts)") || j.Calls() != 4 {
 				t.Errorf("default: %v after %d calls (%s)", got.Status, j.Calls(), got.Detail)
 			}
 		})
 		j := judgetest.NewInProcess(judgetest.Replies(reply))
-		e := entry(t, judges(t, 4, nil, j))
+		e := entry(t, judgedenvtest.Judges(t, 4, nil, j))
 		got := score(t, e, "icliniq-256", give, `{"compat": "medmarks"}`)
-		cs := comps(got)
+		cs := judgedenvtest.Components(got)
 		if got.Status != rewards.Scored || !near(got.Value, 0.625) || cs["accuracy"] != 0.75 || cs["completeness"] != 0.5 || cs["clarity"] != 0.625 || j.Calls() != 1 {
 			t.Errorf("compat: %v %v %v (%s)", got.Status, got.Value, cs, got.Detail)
 		}
@@ -166,9 +112,9 @@ func TestWorkedExamples(t *testing.T) {
 		const reply = `{"accuracy": {"explanation": "…", "score": 7}, "completeness": {"explanation": "…", "score": "4"}, "clarity": {"explanation": "…", "score": 0}}`
 		for _, opts := range []string{"", `{"compat": "medmarks"}`} {
 			j := judgetest.NewInProcess(judgetest.Replies(reply))
-			e := entry(t, judges(t, 4, judgetest.NewCache(), j))
+			e := entry(t, judgedenvtest.Judges(t, 4, judgetest.NewCache(), j))
 			got := score(t, e, "icliniq-3", give, opts)
-			cs := comps(got)
+			cs := judgedenvtest.Components(got)
 			if got.Status != rewards.Scored || !near(got.Value, 0.5833333333333334) || cs["accuracy"] != 1 || cs["completeness"] != 0.75 || cs["clarity"] != 0 {
 				t.Errorf("%s: %v %v %v (%s)", opts, got.Status, got.Value, cs, got.Detail)
 			}

@@ -85,14 +85,14 @@ func idText(raw json.RawMessage) string {
 }
 
 // load reads every (subset, split) file under set.Data.
-func load(set envs.Settings, log *zap.Logger) (map[string]*split, string, error) {
+func load(set envs.Settings, log *zap.Logger) (splits, string, error) {
 	if set.Data == nil {
 		return nil, "no data directory", nil
 	}
 	if _, err := fs.Stat(set.Data, Name); err != nil {
 		return nil, fmt.Sprintf("no %s/ folder in the data directory", Name), nil
 	}
-	out := map[string]*split{}
+	out := splits{}
 	for _, sub := range subsets {
 		l := layout(sub)
 		srcs, err := dataset.Discover(set.Data, l, log)

@@ -7,10 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"go.uber.org/zap"
-
 	"github.com/medarc-ai/medmarks-t/envs"
-	"github.com/medarc-ai/medmarks-t/rewards"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv"
 )
 
 // Name is the env's name.
@@ -30,63 +28,32 @@ var components = []envs.ComponentInfo{
 	{Name: criteria[2], Weight: 1.0 / 3, Description: "judge's 1–5 clarity score, (s − 1)/4, mean over judges"},
 }
 
-// Env is MedDialog. Safe for concurrent use: read-only after New.
-type Env struct {
-	splits map[string]*split
-	names  envs.Splits
-	judge  envs.Judge
-	demo   bool
-}
-
-// New loads MedDialog from set.Data and takes its judge from set.
+// New loads MedDialog from set.Data and takes its judge from set. The env
+// is safe for concurrent use.
 func New(_ context.Context, set envs.Settings) (envs.Env, error) {
-	log := set.Logger
-	if log == nil {
-		log = zap.NewNop()
-	}
-	log = log.Named(Name)
-	splits, reason, err := load(set, log)
+	ss, reason, err := load(set, judgedenv.Logger(set, Name))
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{splits: splits, judge: set.JudgeFor(Name), demo: set.Demo,
-		names: envs.Splits{Env: Name, Known: splitNames, Reason: reason}}
-	e.names.Unserved = func(s string) string {
-		var looked []string
-		for _, sub := range subsets {
-			looked = append(looked, layout(sub).Looked(s)...)
-		}
-		return fmt.Sprintf("no data for it under --data (looked for %s)", strings.Join(looked, ", "))
+	spec := judgedenv.Spec[*row]{Name: Name, Components: components,
+		Description: "MedDialog (HELM/MedHELM summarisation): summarise a patient–doctor conversation in one sentence stating the patient's question; rated 1–5 by an LLM judge on accuracy, completeness and clarity",
+		Options:     options, Prompt: prompt, Vars: templateVars, Inline: inline, Grade: grade}
+	names := envs.Splits{Env: Name, Known: splitNames, Reason: reason,
+		Unserved: func(s string) string {
+			var looked []string
+			for _, sub := range subsets {
+				looked = append(looked, layout(sub).Looked(s)...)
+			}
+			return fmt.Sprintf("no data for it under --data (looked for %s)", strings.Join(looked, ", "))
+		}}
+	for name := range ss {
+		names.Loaded = append(names.Loaded, name)
 	}
-	for name := range splits {
-		e.names.Loaded = append(e.names.Loaded, name)
-	}
-	if e.judge != nil && e.judge.Count() == 0 {
-		e.judge = nil
-	}
-	return e, nil
+	return judgedenv.New(spec, ss, names, set), nil
 }
 
-// Info implements envs.Env.
-func (e *Env) Info() envs.Info {
-	info := envs.Info{Name: Name, Description: "MedDialog (HELM/MedHELM summarisation): summarise a patient–doctor conversation in one sentence stating the patient's question; rated 1–5 by an LLM judge on accuracy, completeness and clarity",
-		Components: components, JudgeRequired: true, JudgeConfigured: e.judge != nil}
-	def := e.names.Default()
-	for _, n := range e.names.Order() {
-		info.Splits = append(info.Splits, envs.SplitInfo{Name: n, Rows: e.splits[n].rows(), Default: n == def, Demo: e.demo})
-	}
-	if len(info.Splits) == 0 {
-		info.UnavailableReason = e.names.Reason
-	}
-	return info
-}
-
-// Options implements envs.Env.
-func (e *Env) Options() []envs.OptionSpec {
-	n := 0
-	if e.judge != nil {
-		n = e.judge.Count()
-	}
+// options are MedDialog's options for a judge of n judges.
+func options(n int) []envs.OptionSpec {
 	return []envs.OptionSpec{
 		{Name: OptSubset, Type: envs.String, Default: subsetBoth, Allowed: append([]string{subsetBoth}, subsets...),
 			Description: "healthcaremagic, icliniq, or both: every subset present, healthcaremagic first"},
@@ -96,17 +63,48 @@ func (e *Env) Options() []envs.OptionSpec {
 	}
 }
 
-// TemplateVars implements envs.Env.
-func (e *Env) TemplateVars() map[string]map[string]any {
-	out := map[string]map[string]any{}
-	for name, s := range e.splits {
-		_, r, _ := s.parts[0].table.At(0)
-		out[name] = templateVars(r)
+// templateVars are a row's prompt-template variables (../spec/common.md §3).
+func templateVars(r *row, _ string) map[string]any { return map[string]any{"conversation": r.src} }
+
+// prompt gives an episode's built-in system and user messages.
+func prompt(r *row, opts envs.Values) (system, user string) {
+	if opts.Bool(OptUseThink) {
+		return systemPromptThink, r.src
 	}
-	return out
+	return systemPrompt, r.src
 }
 
-func templateVars(r *row) map[string]any { return map[string]any{"conversation": r.src} }
+// splits are MedDialog's loaded splits by name; they are its
+// judgedenv.Rows.
+type splits map[string]*split
+
+// Len implements judgedenv.Rows.
+func (ss splits) Len(name string) int { return ss[name].rows() }
+
+// First implements judgedenv.Rows.
+func (ss splits) First(name string) (*row, string) {
+	id, r, _ := ss[name].parts[0].table.At(0)
+	return r, id
+}
+
+// Pick implements judgedenv.Rows: among the first num_examples rows of the
+// view the options select.
+func (ss splits) Pick(name, id string, index *int64, seed uint64, opts envs.Values) (*row, string, error) {
+	v, err := ss[name].view(opts)
+	if err != nil {
+		return nil, "", err
+	}
+	i, err := envs.PickRow(Name+" "+name, envs.Limit(v.len(), opts), id, index, seed, v.find)
+	if err != nil {
+		return nil, "", err
+	}
+	p, pos := v.at(i)
+	rid, r, _ := p.table.At(pos)
+	return r, rid, nil
+}
+
+// Find implements judgedenv.Rows.
+func (ss splits) Find(name, id string) (*row, bool) { return ss[name].lookup(id) }
 
 // view is a split as the options select it: its subsets, deduplicated or
 // not, before num_examples.
@@ -116,12 +114,9 @@ type view struct {
 	dedupe bool
 }
 
-func (e *Env) view(name string, opts envs.Values) (view, error) {
-	n, err := e.names.Resolve(name)
-	if err != nil {
-		return view{}, err
-	}
-	s := e.splits[n]
+// view is s as opts select it; a subset without rows in s is
+// ErrUnknownSplit.
+func (s *split) view(opts envs.Values) (view, error) {
 	v := view{split: s, dedupe: opts.Bool(OptDedupe)}
 	sub := opts.String(OptSubset)
 	if sub == subsetBoth || sub == "" {
@@ -197,19 +192,6 @@ func (v view) find(id string) (int, error) {
 	return 0, envs.NotFound(envs.ErrUnknownExample, "%s %s has no example %q", Name, v.split.name, id)
 }
 
-// pick chooses a row per ../spec/common.md §1 rule 3 among the view's
-// first num_examples rows.
-func (e *Env) pick(v view, id string, index *int64, sd uint64, opts envs.Values) (*row, string, error) {
-	n := envs.Limit(v.len(), opts)
-	i, err := envs.PickRow(Name+" "+v.split.name, n, id, index, sd, v.find)
-	if err != nil {
-		return nil, "", err
-	}
-	p, pos := v.at(i)
-	rid, r, _ := p.table.At(pos)
-	return r, rid, nil
-}
-
 // lookup finds a row by id in any part of a split, whatever the options.
 func (s *split) lookup(id string) (*row, bool) {
 	for _, p := range s.parts {
@@ -218,80 +200,6 @@ func (s *split) lookup(id string) (*row, bool) {
 		}
 	}
 	return nil, false
-}
-
-func observation(r *row, opts envs.Values) ([]envs.Message, error) {
-	sys := systemPrompt
-	if opts.Bool(OptUseThink) {
-		sys = systemPromptThink
-	}
-	return envs.Observation(opts, sys, r.src, templateVars(r))
-}
-
-// state is an episode's stored state.
-type state struct {
-	Split string `json:"split"`
-	ID    string `json:"id"`
-	Done  bool   `json:"done,omitempty"`
-}
-
-// Reset implements envs.Env. Without a judge it refuses the episode
-// (ErrPrecondition) before the trainer spends a generation on it.
-func (e *Env) Reset(_ context.Context, req envs.ResetRequest) (envs.Episode, envs.Start, error) {
-	if e.judge == nil {
-		return nil, envs.Start{}, envs.NoJudge(Name)
-	}
-	v, err := e.view(req.Split, req.Options)
-	if err != nil {
-		return nil, envs.Start{}, err
-	}
-	r, id, err := e.pick(v, req.ExampleID, req.Index, req.Seed, req.Options)
-	if err != nil {
-		return nil, envs.Start{}, err
-	}
-	obs, err := observation(r, req.Options)
-	if err != nil {
-		return nil, envs.Start{}, err
-	}
-	ep := &episode{env: e, row: r, opts: req.Options, st: state{Split: v.split.name, ID: id}}
-	return ep, envs.Start{Observation: obs, Split: v.split.name, ExampleID: id, MaxTurns: 1}, nil
-}
-
-// Restore implements envs.Env.
-func (e *Env) Restore(_ context.Context, b []byte, opts envs.Values) (envs.Episode, error) {
-	var st state
-	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("%s episode state: %w", Name, err)
-	}
-	n, err := e.names.Resolve(st.Split)
-	if err != nil {
-		return nil, err
-	}
-	r, ok := e.splits[n].lookup(st.ID)
-	if !ok {
-		return nil, envs.NotFound(envs.ErrUnknownExample, "%s %s has no example %q (data changed since the episode began?)", Name, n, st.ID)
-	}
-	return &episode{env: e, row: r, opts: opts, st: st}, nil
-}
-
-// Score implements envs.Env.
-func (e *Env) Score(ctx context.Context, req envs.ScoreRequest) (rewards.Reward, error) {
-	var r *row
-	if req.Inline != nil {
-		var err error
-		if r, err = inline(req.Inline); err != nil {
-			return rewards.Reward{}, err
-		}
-	} else {
-		v, err := e.view(req.Split, req.Options)
-		if err != nil {
-			return rewards.Reward{}, err
-		}
-		if r, _, err = e.pick(v, req.ExampleID, nil, 0, req.Options); err != nil {
-			return rewards.Reward{}, err
-		}
-	}
-	return e.grade(ctx, r, req.Completion, req.Options)
 }
 
 // inline parses an inline example: src and tgt, optionally id and subset.
@@ -315,29 +223,3 @@ func inline(raw []byte) (*row, error) {
 	}
 	return &row{src: *r.Src, tgt: *r.Tgt, fileID: idText(r.ID)}, nil
 }
-
-type episode struct {
-	env  *Env
-	row  *row
-	opts envs.Values
-	st   state
-}
-
-// Step grades the one assistant message. A context that ends while the
-// judge is asked fails the Step and leaves the episode open.
-func (ep *episode) Step(ctx context.Context, action envs.Message) (envs.StepResult, error) {
-	if ep.st.Done {
-		return envs.StepResult{}, envs.ErrEpisodeDone
-	}
-	action.Role = "assistant"
-	r, err := ep.env.grade(ctx, ep.row, envs.Completion{Messages: []envs.Message{action}}, ep.opts)
-	if err != nil {
-		return envs.StepResult{}, err
-	}
-	ep.st.Done = true
-	return envs.StepResult{Terminated: true, Reward: &r}, nil
-}
-
-func (ep *episode) State() ([]byte, error) { return json.Marshal(ep.st) }
-
-func (ep *episode) Close(context.Context) error { return nil }

@@ -2,11 +2,11 @@ package meddialog
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv"
 	"github.com/medarc-ai/medmarks-t/rewards"
 	"github.com/medarc-ai/medmarks-t/rewards/judge"
 )
@@ -20,9 +20,9 @@ func componentsOf(v [3]float64) []rewards.Component {
 	return cs
 }
 
-// grade scores a completion against r (med_dialog.md §5). The error is the
-// context's, when it ended while the judge was asked.
-func (e *Env) grade(ctx context.Context, r *row, c envs.Completion, opts envs.Values) (rewards.Reward, error) {
+// grade scores a completion against r (med_dialog.md §5), asking j. The
+// error is the context's, when it ended while the judge was asked.
+func grade(ctx context.Context, j envs.Judge, r *row, c envs.Completion, opts envs.Values) (rewards.Reward, error) {
 	compat := opts.String(envs.OptCompat) == envs.CompatMedmarks
 	sum := summary(c)
 	var d strings.Builder
@@ -32,34 +32,18 @@ func (e *Env) grade(ctx context.Context, r *row, c envs.Completion, opts envs.Va
 		return rewards.Reward{Value: 0, Components: componentsOf([3]float64{}), Status: rewards.Scored, Detail: d.String()}, nil
 	}
 	prompt := judgePrompt(r.src, sum, r.tgt)
-	if len(prompt) > envs.MaxJudgePromptBytes {
-		field := "completion"
-		if len(judgePrompt(r.src, "", r.tgt)) > envs.MaxJudgePromptBytes {
-			field = "example.src"
-		}
-		return rewards.Reward{Status: rewards.InvalidInput, Detail: fmt.Sprintf(
-			"%s: the judge prompt would be %d bytes, over the %d-byte limit (max_judge_prompt_bytes); no judge was called",
-			field, len(prompt), envs.MaxJudgePromptBytes)}, nil
+	if rw, over := envs.JudgePromptTooLong(prompt, "example.src", func() string { return judgePrompt(r.src, "", r.tgt) }); over {
+		return rw, nil
 	}
 	q := judge.Question{Prompt: prompt, Parser: envs.JudgeParser(Name, opts), Parse: parser(compat)}
-	o, vs, err := envs.AskJudge(ctx, e.judge, q, opts.Int(envs.OptJudgeQuorum), func(v judge.Verdict) (float64, error) {
-		var rt rating
-		if err := json.Unmarshal(v.Parsed, &rt); err != nil {
-			return 0, fmt.Errorf("cached verdict unreadable: %w", err)
-		}
-		return rt.Mean, nil
-	})
+	o, vs, err := judgedenv.Ask(ctx, j, q, opts.Int(envs.OptJudgeQuorum), func(rt rating) float64 { return rt.Mean })
 	if err != nil {
 		return rewards.Reward{}, err
 	}
-	var ratings []rating
-	for _, v := range vs {
-		var rt rating
-		if !v.OK() || json.Unmarshal(v.Parsed, &rt) != nil {
-			continue
-		}
-		ratings = append(ratings, rt)
-		describe(&d, v.Judge, rt)
+	ratings := make([]rating, len(vs))
+	for i, v := range vs {
+		ratings[i] = v.Parsed
+		describe(&d, v.Judge, v.Parsed)
 	}
 	d.WriteString("\n" + o.Detail)
 	if !o.OK {

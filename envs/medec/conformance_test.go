@@ -6,6 +6,7 @@ import (
 
 	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/envs/envtest"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv/judgedenvtest"
 	"github.com/medarc-ai/medmarks-t/rewards/judge/judgetest"
 )
 
@@ -13,7 +14,7 @@ import (
 // accepts exactly the gold correction.
 func TestConformance(t *testing.T) {
 	j := judgetest.NewInProcess(matchingJudge(rubricReply(false, false, true, true)))
-	e := entry(t, judges(t, 2, nil, j)) // no cache: detail would say "(cached)" on the restored run
+	e := entry(t, judgedenvtest.Judges(t, 2, nil, j)) // no cache: detail would say "(cached)" on the restored run
 	msg := func(s string) []envs.Message { return []envs.Message{{Role: "assistant", Content: s}} }
 	envtest.RunConformance(t, envtest.Suite{
 		Entry: e,

@@ -4,17 +4,13 @@ import (
 	"encoding/json"
 
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv"
 )
 
-// WithJudge returns a copy of e (a *Env) that asks j, so that tests load
+// WithJudge returns a copy of e (from New) that asks j, so that tests load
 // the data once and try many judges.
 func WithJudge(e envs.Env, j envs.Judge) envs.Env {
-	c := *e.(*Env)
-	c.judge = j
-	if j == nil || j.Count() == 0 {
-		c.judge = nil
-	}
-	return &c
+	return e.(*judgedenv.Env[*row]).WithJudge(j)
 }
 
 // Gold is a row's gold as loaded, for comparing loaders.
@@ -25,14 +21,14 @@ type Gold struct {
 
 // Rows lists a split's rows in serving order.
 func Rows(e envs.Env, split string) []Gold {
-	s := e.(*Env).splits[split]
-	if s == nil {
+	t := e.(*judgedenv.Env[*row]).Rows().(*judgedenv.Tables[*row]).Table(split)
+	if t == nil {
 		return nil
 	}
-	out := make([]Gold, s.table.Len())
+	out := make([]Gold, t.Len())
 	for i := range out {
-		_, r, _ := s.table.At(i)
-		out[i] = Gold{ID: r.id, Sentences: r.sentences, ErrorSentence: r.errSentence, Corrected: r.corrected,
+		id, r, _ := t.At(i)
+		out[i] = Gold{ID: id, Sentences: r.sentences, ErrorSentence: r.errSentence, Corrected: r.corrected,
 			ErrorType: r.errType, Flag: r.flag, ErrID: r.errID}
 	}
 	return out

@@ -4,113 +4,51 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv/judgedenvtest"
 	"github.com/medarc-ai/medmarks-t/rewards"
 	"github.com/medarc-ai/medmarks-t/rewards/judge/judgetest"
 )
 
-// Acceptance 7: the fake judge's faults, in a synctest bubble so that
-// backoff, timeouts and Retry-After take no real time. Each case asserts
-// the status, value, components and the calls each judge received.
+// Acceptance 7: the fake judge's faults (judgedenvtest.RunFaults).
 func TestFakeJudge(t *testing.T) {
 	fix := gold(t, "test_ms", "ms-test-474")
-	completion := answerOf("3", fix.ErrorSentence, fix.Corrected)
 	partial := map[string]float64{"error_flag": 1, "error_sentence": 1}
 	full := map[string]float64{"error_flag": 1, "error_sentence": 1, "error_correction": 1}
-	tests := []struct {
-		name       string
-		give       [][]judgetest.Option // one list per judge
-		opts       string
-		wantStatus rewards.Status
-		wantComps  map[string]float64
-		wantCalls  []int
-		wantDetail []string
-	}{
-		{name: "well formed", give: [][]judgetest.Option{{judgetest.Replies(goodReply)}},
-			wantStatus: rewards.Scored, wantComps: full, wantCalls: []int{1}},
-		{name: "garbage body every attempt", give: [][]judgetest.Option{{judgetest.Garbage()}},
-			wantStatus: rewards.JudgeFailed, wantComps: partial, wantCalls: []int{4}, wantDetail: []string{"judge1", "4 attempts"}},
-		{name: "unparseable reply every attempt", give: [][]judgetest.Option{{judgetest.Replies("The sentence looks right.")}},
-			wantStatus: rewards.JudgeFailed, wantComps: partial, wantCalls: []int{4}, wantDetail: []string{"judge1", "no <semantically_correct> tag", "4 attempts"}},
-		{name: "garbage then well formed", give: [][]judgetest.Option{{judgetest.Replies("<semantically_correct>maybe</semantically_correct>", goodReply)}},
-			wantStatus: rewards.Scored, wantComps: full, wantCalls: []int{2}},
-		{name: "timeout", give: [][]judgetest.Option{{judgetest.Hang()}},
-			wantStatus: rewards.JudgeFailed, wantComps: partial, wantCalls: []int{4}, wantDetail: []string{"timed out", "4 attempts"}},
-		{name: "500 once", give: [][]judgetest.Option{{judgetest.Status(500, 1), judgetest.Replies(goodReply)}},
-			wantStatus: rewards.Scored, wantComps: full, wantCalls: []int{2}},
-		{name: "500 always", give: [][]judgetest.Option{{judgetest.Status(500, 0)}},
-			wantStatus: rewards.JudgeFailed, wantComps: partial, wantCalls: []int{4}, wantDetail: []string{"HTTP 500", "4 attempts"}},
-		{name: "two judges, one always 500", give: [][]judgetest.Option{{judgetest.Replies(goodReply)}, {judgetest.Status(500, 0)}},
-			wantStatus: rewards.JudgeFailed, wantComps: partial, wantCalls: []int{1, 4}, wantDetail: []string{"judge2: HTTP 500", "judge1: 1"}},
-		{name: "two judges, one always 500, quorum 1", give: [][]judgetest.Option{{judgetest.Replies(goodReply)}, {judgetest.Status(500, 0)}}, opts: `{"judge_quorum": 1}`,
-			wantStatus: rewards.Scored, wantComps: full, wantCalls: []int{1, 4}, wantDetail: []string{"judge2: HTTP 500"}},
-		{name: "two judges averaged", give: [][]judgetest.Option{{judgetest.Replies(goodReply)}, {judgetest.Replies(rubricReply(true, false, false, false))}},
-			wantStatus: rewards.Scored, wantComps: map[string]float64{"error_flag": 1, "error_sentence": 1, "error_correction": 0.875}, wantCalls: []int{1, 1}},
+	tests := []judgedenvtest.Fault{
+		{Name: "well formed", Give: [][]judgetest.Option{{judgetest.Replies(goodReply)}},
+			WantStatus: rewards.Scored, WantValue: 1, WantComps: full, WantCalls: []int{1}},
+		{Name: "garbage body every attempt", Give: [][]judgetest.Option{{judgetest.Garbage()}},
+			WantStatus: rewards.JudgeFailed, WantComps: partial, WantCalls: []int{4}, WantDetail: []string{"judge1", "4 attempts"}},
+		{Name: "unparseable reply every attempt", Give: [][]judgetest.Option{{judgetest.Replies("The sentence looks right.")}},
+			WantStatus: rewards.JudgeFailed, WantComps: partial, WantCalls: []int{4}, WantDetail: []string{"judge1", "no <semantically_correct> tag", "4 attempts"}},
+		{Name: "garbage then well formed", Give: [][]judgetest.Option{{judgetest.Replies("<semantically_correct>maybe</semantically_correct>", goodReply)}},
+			WantStatus: rewards.Scored, WantValue: 1, WantComps: full, WantCalls: []int{2}},
+		{Name: "timeout", Give: [][]judgetest.Option{{judgetest.Hang()}},
+			WantStatus: rewards.JudgeFailed, WantComps: partial, WantCalls: []int{4}, WantDetail: []string{"timed out", "4 attempts"}},
+		{Name: "500 once", Give: [][]judgetest.Option{{judgetest.Status(500, 1), judgetest.Replies(goodReply)}},
+			WantStatus: rewards.Scored, WantValue: 1, WantComps: full, WantCalls: []int{2}},
+		{Name: "500 always", Give: [][]judgetest.Option{{judgetest.Status(500, 0)}},
+			WantStatus: rewards.JudgeFailed, WantComps: partial, WantCalls: []int{4}, WantDetail: []string{"HTTP 500", "4 attempts"}},
+		{Name: "two judges, one always 500", Give: [][]judgetest.Option{{judgetest.Replies(goodReply)}, {judgetest.Status(500, 0)}},
+			WantStatus: rewards.JudgeFailed, WantComps: partial, WantCalls: []int{1, 4}, WantDetail: []string{"judge2: HTTP 500", "judge1: 1"}},
+		{Name: "two judges, one always 500, quorum 1", Give: [][]judgetest.Option{{judgetest.Replies(goodReply)}, {judgetest.Status(500, 0)}}, Opts: `{"judge_quorum": 1}`,
+			WantStatus: rewards.Scored, WantValue: 1, WantComps: full, WantCalls: []int{1, 4}, WantDetail: []string{"judge2: HTTP 500"}},
+		{Name: "two judges averaged", Give: [][]judgetest.Option{{judgetest.Replies(goodReply)}, {judgetest.Replies(rubricReply(true, false, false, false))}},
+			WantStatus: rewards.Scored, WantValue: 0.5 + 0.5*0.875, WantComps: map[string]float64{"error_flag": 1, "error_sentence": 1, "error_correction": 0.875}, WantCalls: []int{1, 1}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				var servers []*judgetest.Server
-				for _, o := range tt.give {
-					servers = append(servers, judgetest.NewInProcess(o...))
-				}
-				e := entry(t, judges(t, 4, judgetest.NewCache(), servers...))
-				r := score(t, e, "test_ms", "ms-test-474", completion, tt.opts)
-				if r.Status != tt.wantStatus || !cmp.Equal(tt.wantComps, comps(r)) {
-					t.Errorf("reward %v %v (%s); want %v %v", r.Status, comps(r), r.Detail, tt.wantStatus, tt.wantComps)
-				}
-				if r.Status == rewards.Scored && r.Value != 0.5+0.5*tt.wantComps["error_correction"] {
-					t.Errorf("value %v", r.Value)
-				}
-				for _, s := range tt.wantDetail {
-					if !strings.Contains(r.Detail, s) {
-						t.Errorf("detail lacks %q:\n%s", s, r.Detail)
-					}
-				}
-				for i, s := range servers {
-					if s.Calls() != tt.wantCalls[i] {
-						t.Errorf("judge%d calls %d, want %d", i+1, s.Calls(), tt.wantCalls[i])
-					}
-				}
-				if r.Status != rewards.Scored {
-					return
-				}
-				// The same Score again is served from the cache: judge1,
-				// which gave a verdict, is not called again.
-				again := score(t, e, "test_ms", "ms-test-474", completion, tt.opts)
-				if again.Value != r.Value || again.Status != r.Status {
-					t.Errorf("second Score %v %v, first %v %v", again.Status, again.Value, r.Status, r.Value)
-				}
-				if n := servers[0].Calls() - tt.wantCalls[0]; n != 0 {
-					t.Errorf("second Score made %d new calls to judge1, want 0", n)
-				}
-			})
-		})
-	}
+	judgedenvtest.RunFaults(t, judgedenvtest.Target{Entry: entry, Split: "test_ms", ID: "ms-test-474",
+		Completion: answerOf("3", fix.ErrorSentence, fix.Corrected)}, tests)
 }
 
 // A 429 with Retry-After: 2 holds the next call back 2 s, then the reward
 // is SCORED.
 func TestRetryAfter(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		fix := gold(t, "test_ms", "ms-test-474")
-		j := judgetest.NewInProcess(judgetest.RateLimited(1, "2"), judgetest.Replies(goodReply))
-		e := entry(t, judges(t, 4, nil, j))
-		r := score(t, e, "test_ms", "ms-test-474", answerOf("3", "", fix.Corrected), "")
-		if r.Status != rewards.Scored || r.Value != 1 {
-			t.Fatalf("reward %v %v (%s)", r.Status, r.Value, r.Detail)
-		}
-		reqs := j.Requests()
-		if len(reqs) != 2 || reqs[0].Fault != "429" {
-			t.Fatalf("calls %+v", reqs)
-		}
-		if gap := reqs[1].At.Sub(reqs[0].At); gap < 2*time.Second {
-			t.Errorf("second call %v after the 429, want ≥ 2s", gap)
-		}
-	})
+	fix := gold(t, "test_ms", "ms-test-474")
+	judgedenvtest.RetryAfter(t, judgedenvtest.Target{Entry: entry, Split: "test_ms", ID: "ms-test-474",
+		Completion: answerOf("3", "", fix.Corrected)}, goodReply)
 }
 
 // Worked examples of medec.md §9.
@@ -118,7 +56,7 @@ func TestWorkedExamples(t *testing.T) {
 	t.Run("9.1 ms-test-474", func(t *testing.T) {
 		for _, opts := range []string{"", `{"compat": "medmarks"}`} {
 			j := judgetest.NewInProcess(judgetest.Replies("<analysis>Same drug and same claim as the reference; nothing added; nothing false.</analysis>\n<semantically_correct>true</semantically_correct>\n<matches_details>true</matches_details>\n<substantive_addition>false</substantive_addition>\n<critical_error>false</critical_error>"))
-			e := entry(t, judges(t, 4, nil, j))
+			e := entry(t, judgedenvtest.Judges(t, 4, nil, j))
 			give := "Miosis and respiratory depression with track marks point to opioid overdose; flumazenil reverses benzodiazepines.\n" +
 				answerOf("3", "Flumazenil would have been appropriate to administer.", "Naloxone would have been appropriate to administer.")
 			r := score(t, e, "test_ms", "ms-test-474", give, opts)
@@ -130,9 +68,9 @@ func TestWorkedExamples(t *testing.T) {
 			if opts != "" {
 				wantCtx = ""
 			}
-			if section(p, "context") != wantCtx || section(p, "reference_answer") != "Naloxone would have been appropriate to administer." ||
-				section(p, "assistant_answer") != "Naloxone would have been appropriate to administer." {
-				t.Errorf("%s: prompt sections %q / %q / %q", opts, section(p, "context"), section(p, "reference_answer"), section(p, "assistant_answer"))
+			if judgedenvtest.Section(p, "context") != wantCtx || judgedenvtest.Section(p, "reference_answer") != "Naloxone would have been appropriate to administer." ||
+				judgedenvtest.Section(p, "assistant_answer") != "Naloxone would have been appropriate to administer." {
+				t.Errorf("%s: prompt sections %q / %q / %q", opts, judgedenvtest.Section(p, "context"), judgedenvtest.Section(p, "reference_answer"), judgedenvtest.Section(p, "assistant_answer"))
 			}
 			for _, s := range []string{"error at sentence 3", "semantically_correct true", "Same drug"} {
 				if !strings.Contains(r.Detail, s) {
@@ -147,18 +85,18 @@ func TestWorkedExamples(t *testing.T) {
 			t.Fatalf("gold %+v", g)
 		}
 		j := judgetest.NewInProcess(judgetest.Replies(rubricReply(false, false, false, true)))
-		e := entry(t, judges(t, 4, nil, j))
+		e := entry(t, judgedenvtest.Judges(t, 4, nil, j))
 		r := score(t, e, "test_ms", "ms-test-112", answerOf("2", "Patient is diagnosed with melanoma.", "Patient is diagnosed with actinic keratosis."), "")
-		if r.Status != rewards.Scored || r.Value != 0.625 || comps(r)["error_correction"] != 0.25 || j.Calls() != 1 {
-			t.Errorf("%v %v %v (%s)", r.Status, r.Value, comps(r), r.Detail)
+		if r.Status != rewards.Scored || r.Value != 0.625 || judgedenvtest.Components(r)["error_correction"] != 0.25 || j.Calls() != 1 {
+			t.Errorf("%v %v %v (%s)", r.Status, r.Value, judgedenvtest.Components(r), r.Detail)
 		}
-		if p := j.Requests()[0].Prompt; !strings.Contains(section(p, "context"), "2 [MISSING SENTENCE]") || strings.Contains(p, "melanoma") {
-			t.Errorf("context %q", section(p, "context"))
+		if p := j.Requests()[0].Prompt; !strings.Contains(judgedenvtest.Section(p, "context"), "2 [MISSING SENTENCE]") || strings.Contains(p, "melanoma") {
+			t.Errorf("context %q", judgedenvtest.Section(p, "context"))
 		}
 	})
 	t.Run("9.3 ms-test-475", func(t *testing.T) {
 		j := judgetest.NewInProcess()
-		e := entry(t, judges(t, 4, nil, j))
+		e := entry(t, judgedenvtest.Judges(t, 4, nil, j))
 		tests := []struct {
 			give, opts string
 			want       float64
@@ -197,10 +135,10 @@ func TestWorkedExamples(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				a := judgetest.NewInProcess(judgetest.Replies(rubricReply(true, true, false, false)))
 				b := judgetest.NewInProcess(judgetest.Status(500, 0))
-				e := entry(t, judges(t, 4, nil, a, b))
+				e := entry(t, judgedenvtest.Judges(t, 4, nil, a, b))
 				r := score(t, e, "test_ms", "ms-test-0", give, tt.opts)
-				if r.Status != tt.wantStatus || !cmp.Equal(tt.wantComps, comps(r)) || (r.Status == rewards.Scored && r.Value != 1) {
-					t.Errorf("%s: %v %v %v (%s)", tt.opts, r.Status, r.Value, comps(r), r.Detail)
+				if r.Status != tt.wantStatus || !cmp.Equal(tt.wantComps, judgedenvtest.Components(r)) || (r.Status == rewards.Scored && r.Value != 1) {
+					t.Errorf("%s: %v %v %v (%s)", tt.opts, r.Status, r.Value, judgedenvtest.Components(r), r.Detail)
 				}
 				for _, s := range tt.wantDetail {
 					if !strings.Contains(r.Detail, s) {

@@ -3,9 +3,7 @@ package medec
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"strconv"
 	"strings"
 
@@ -13,6 +11,7 @@ import (
 
 	"github.com/medarc-ai/medmarks-t/envs"
 	"github.com/medarc-ai/medmarks-t/envs/dataset"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv"
 )
 
 // Column names of the MEDEC files and of the Hugging Face export
@@ -27,6 +26,10 @@ const (
 	colErrorType     = "Error Type"
 )
 
+// splitNames are the splits in ../spec/common.md §1 order, as layout
+// names them.
+var splitNames = []string{"test_ms", "validation_ms", "train"}
+
 // required are the columns a file must have; an inline example needs them
 // all but Text ID.
 var required = []string{colTextID, colSentences, colFlag, colSentenceID, colErrorSentence, colCorrected}
@@ -39,9 +42,9 @@ var layout = dataset.Layout{Dir: Name, CSV: true, Want: []dataset.Want{
 	{Key: "train", Files: []string{"MEDEC-Full-TrainingSet-with-ErrorType.csv"}},
 }}
 
-// row is one served text, parsed once at start-up and shared read-only.
+// row is one served text, parsed once at start-up and shared read-only;
+// its example id is kept by its table.
 type row struct {
-	id string
 	// sentences is the Sentences field, line ends normalised to \n and
 	// trailing whitespace removed: what the model sees.
 	sentences string
@@ -85,71 +88,65 @@ func (r *rawRow) field(col string) json.RawMessage {
 	return nil
 }
 
-// problem is what is wrong with a row: the column and why. skip says the
-// row is left out (a file row) rather than malformed (an inline example is
-// INVALID_INPUT either way).
-type problem struct {
-	col, why string
-}
-
-// build checks a row (medec.md §2.2–2.3). A required column that is absent
-// is a problem with missing set; other problems are reasons to skip.
-func (r *rawRow) build(inline bool) (*row, *problem, bool) {
+// build checks a row (medec.md §2.2–2.3) and returns it with its Text ID,
+// or what is wrong with it and, when known, its Text ID. An inline example
+// needs no Text ID.
+func (r *rawRow) build(inline bool) (*row, string, *judgedenv.Problem) {
 	for _, c := range required {
 		if inline && c == colTextID {
 			continue
 		}
 		if len(r.field(c)) == 0 {
-			return nil, &problem{c, "required"}, true
+			return nil, "", &judgedenv.Problem{Col: c, Why: "required", Absent: true}
 		}
 	}
-	text := func(col string) (string, *problem) {
+	text := func(col string) (string, *judgedenv.Problem) {
 		s, ok := textOf(r.field(col))
 		if !ok {
-			return "", &problem{col, "want a string"}
+			return "", &judgedenv.Problem{Col: col, Why: "want a string"}
 		}
 		return normalise(s), nil
 	}
+	id, p := text(colTextID)
+	if p != nil {
+		return nil, "", p
+	}
+	id = envs.TrimPy(id)
+	if !inline && id == "" {
+		return nil, "", &judgedenv.Problem{Col: colTextID, Why: "empty Text ID"}
+	}
 	out := &row{}
-	var p *problem
-	if out.id, p = text(colTextID); p != nil {
-		return nil, p, false
-	}
-	out.id = envs.TrimPy(out.id)
-	if !inline && out.id == "" {
-		return out, &problem{colTextID, "empty Text ID"}, false
-	}
 	if out.sentences, p = text(colSentences); p != nil {
-		return out, p, false
+		return nil, id, p
 	}
 	out.sentences = strings.TrimRightFunc(out.sentences, envs.IsPySpace)
 	if out.sentences == "" {
-		return out, &problem{colSentences, "empty Sentences"}, false
+		return nil, id, &judgedenv.Problem{Col: colSentences, Why: "empty Sentences"}
 	}
 	flag, ok := intOf(r.Flag)
 	if !ok || (flag != 0 && flag != 1) {
-		return out, &problem{colFlag, "Error Flag not 0 or 1"}, false
+		return nil, id, &judgedenv.Problem{Col: colFlag, Why: "Error Flag not 0 or 1"}
 	}
-	id, ok := intOf(r.SentenceID)
-	if !ok || id < -1 {
-		return out, &problem{colSentenceID, "Error Sentence ID not an integer ≥ -1"}, false
+	n, ok := intOf(r.SentenceID)
+	if !ok || n < -1 {
+		return nil, id, &judgedenv.Problem{Col: colSentenceID, Why: "Error Sentence ID not an integer ≥ -1"}
 	}
-	if (flag == 1) != (id >= 0) {
-		return out, &problem{colSentenceID, "Error Flag and Error Sentence ID disagree"}, false
+	if (flag == 1) != (n >= 0) {
+		return nil, id, &judgedenv.Problem{Col: colSentenceID, Why: "Error Flag and Error Sentence ID disagree"}
 	}
-	out.flag, out.errID = flag, id
+	out.flag, out.errID = flag, n
 	if out.errSentence, p = text(colErrorSentence); p != nil {
-		return out, p, false
+		return nil, id, p
 	}
 	if out.corrected, p = text(colCorrected); p != nil {
-		return out, p, false
+		return nil, id, p
 	}
 	out.corrected = envs.TrimPy(out.corrected)
 	if len(r.ErrorType) > 0 {
 		out.errType, _ = textOf(r.ErrorType)
 		out.errType = envs.TrimPy(out.errType)
 	}
-	return out, nil, false
+	return out, id, nil
 }
 
 // textOf reads a string field; null is "". A number is accepted as its
@@ -190,65 +187,21 @@ func normalise(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
-// split is one loaded split.
-type split struct {
-	name  string
-	table *dataset.Table[*row]
-}
-
-// load reads every split present under set.Data.
-func load(set envs.Settings, log *zap.Logger) ([]*split, string, error) {
-	if set.Data == nil {
-		return nil, "no data directory", nil
-	}
-	srcs, err := dataset.Discover(set.Data, layout, log)
+// load reads every split present under set.Data; reason says why none is.
+func load(set envs.Settings, log *zap.Logger) (*judgedenv.Tables[*row], string, error) {
+	srcs, reason, err := judgedenv.Discover(set, layout, log)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Sprintf("no %s/ folder in the data directory", Name), nil
-		}
 		return nil, "", err
 	}
-	var out []*split
-	for _, w := range layout.Want {
-		src, ok := srcs[w.Key]
-		if !ok {
-			continue
-		}
-		b := dataset.NewBuilder[*row](600)
-		err := dataset.Read(set.Data, src, dataset.Format{CSV: true, Columns: required}, func(dr dataset.Row) error {
-			var raw rawRow
-			if err := json.Unmarshal(dr.Data, &raw); err != nil {
-				return fmt.Errorf("not a row object: %w", err)
-			}
-			r, p, absent := raw.build(false)
-			switch {
-			case absent:
-				return fmt.Errorf("missing column %q", p.col)
-			case p != nil:
-				id := ""
-				if r != nil {
-					id = r.id
-				}
-				b.Skip(id, p.why)
-			default:
-				r.id = b.Add(r.id, r)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, "", err
-		}
-		t := b.Table()
-		log.Info("split loaded", append([]zap.Field{zap.String("env", Name), zap.String("split", w.Key),
-			zap.Strings("files", src.Files)}, t.Stats().Fields()...)...)
-		if t.Len() > 0 {
-			out = append(out, &split{name: w.Key, table: t})
-		}
+	t, err := judgedenv.ReadTables(set.Data, log, Name, splitNames, srcs, dataset.Format{CSV: true, Columns: required},
+		func(r *rawRow) (*row, string, *judgedenv.Problem) { return r.build(false) })
+	if err != nil {
+		return nil, "", err
 	}
-	if len(out) == 0 {
-		return nil, noFiles(), nil
+	if reason == "" && len(t.Names()) == 0 {
+		reason = noFiles()
 	}
-	return out, "", nil
+	return t, reason, nil
 }
 
 func noFiles() string {
@@ -262,13 +215,13 @@ func inline(raw []byte) (*row, error) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, envs.Inputf("example", "not a JSON object of MEDEC columns: %v", err)
 	}
-	out, p, _ := r.build(true)
+	out, _, p := r.build(true)
 	if p != nil {
-		why := p.why
-		if why != "required" {
+		why := p.Why
+		if !p.Absent {
 			why = "invalid: " + why
 		}
-		return nil, envs.Inputf("example."+p.col, "%s", why)
+		return nil, envs.Inputf("example."+p.Col, "%s", why)
 	}
 	return out, nil
 }

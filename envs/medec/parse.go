@@ -31,22 +31,19 @@ type answer struct {
 // assistant message holding a complete pair of any of the three tags; in
 // it, each tag's last pair (first under compat, as upstream).
 func readAnswer(texts []string, first bool) answer {
-	for i := len(texts) - 1; i >= 0; i-- {
-		t := texts[i]
-		var a answer
-		get := extract.LastTag
-		if first {
-			get = extract.FirstTag
-		}
-		a.errorID, a.hasErrorID = get(t, tagErrorID)
-		a.incorrect, a.hasIncorrect = get(t, tagIncorrect)
-		a.correction, a.hasCorrection = get(t, tagCorrection)
-		if a.hasErrorID || a.hasIncorrect || a.hasCorrection {
-			a.found = true
-			return a
-		}
+	t, ok := extract.LastTagged(texts, tagErrorID, tagIncorrect, tagCorrection)
+	if !ok {
+		return answer{}
 	}
-	return answer{}
+	get := extract.LastTag
+	if first {
+		get = extract.FirstTag
+	}
+	a := answer{found: true}
+	a.errorID, a.hasErrorID = get(t, tagErrorID)
+	a.incorrect, a.hasIncorrect = get(t, tagIncorrect)
+	a.correction, a.hasCorrection = get(t, tagCorrection)
+	return a
 }
 
 // Kinds of <error_id> values.

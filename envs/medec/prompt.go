@@ -25,9 +25,14 @@ func userPrompt(sentences string) string {
 		sentences
 }
 
+// prompt gives an episode's built-in system and user messages.
+func prompt(r *row, _ envs.Values) (system, user string) {
+	return systemPrompt, userPrompt(r.sentences)
+}
+
 // templateVars are a row's prompt-template variables (../spec/common.md §3).
-func templateVars(r *row) map[string]any {
-	return map[string]any{"sentences": r.sentences, "text_id": r.id}
+func templateVars(r *row, id string) map[string]any {
+	return map[string]any{"sentences": r.sentences, "text_id": id}
 }
 
 // Section tags of the judge prompt, and the tags its reply uses: all are

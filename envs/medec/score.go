@@ -2,11 +2,11 @@ package medec
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/judgedenv"
 	"github.com/medarc-ai/medmarks-t/rewards"
 	"github.com/medarc-ai/medmarks-t/rewards/judge"
 )
@@ -72,9 +72,9 @@ func decideCompat(r *row, a answer) verdict {
 	return v
 }
 
-// grade scores a completion against r. The error is the context's, when it
-// ended while the judge was asked.
-func (e *Env) grade(ctx context.Context, r *row, c envs.Completion, opts envs.Values) (rewards.Reward, error) {
+// grade scores a completion against r, asking j. The error is the
+// context's, when it ended while the judge was asked.
+func grade(ctx context.Context, j envs.Judge, r *row, c envs.Completion, opts envs.Values) (rewards.Reward, error) {
 	compat := opts.String(envs.OptCompat) == envs.CompatMedmarks
 	a := readAnswer(c.AssistantTexts(), compat)
 	v := decide(r, a)
@@ -101,36 +101,18 @@ func (e *Env) grade(ctx context.Context, r *row, c envs.Completion, opts envs.Va
 		narrative = judgeContext(r.sentences, r.errID)
 	}
 	prompt := judgePrompt(narrative, r.corrected, a.correction)
-	if len(prompt) > envs.MaxJudgePromptBytes {
-		field := "completion"
-		if len(judgePrompt(narrative, r.corrected, "")) > envs.MaxJudgePromptBytes {
-			field = "example." + colSentences
-		}
-		return rewards.Reward{Status: rewards.InvalidInput, Detail: fmt.Sprintf(
-			"%s: the judge prompt would be %d bytes, over the %d-byte limit (max_judge_prompt_bytes); no judge was called",
-			field, len(prompt), envs.MaxJudgePromptBytes)}, nil
+	if rw, over := envs.JudgePromptTooLong(prompt, "example."+colSentences, func() string { return judgePrompt(narrative, r.corrected, "") }); over {
+		return rw, nil
 	}
 	q := judge.Question{Prompt: prompt, Parser: envs.JudgeParser(Name, opts), Parse: parser(compat)}
-	o, vs, err := envs.AskJudge(ctx, e.judge, q, opts.Int(envs.OptJudgeQuorum), func(v judge.Verdict) (float64, error) {
-		var rb rubric
-		if err := json.Unmarshal(v.Parsed, &rb); err != nil {
-			return 0, fmt.Errorf("cached verdict unreadable: %w", err)
-		}
-		return rb.Score, nil
-	})
+	o, vs, err := judgedenv.Ask(ctx, j, q, opts.Int(envs.OptJudgeQuorum), func(rb rubric) float64 { return rb.Score })
 	if err != nil {
 		return rewards.Reward{}, err
 	}
 	d.WriteString("\njudge:")
-	for _, jv := range vs {
-		if !jv.OK() {
-			continue
-		}
-		var rb rubric
-		if json.Unmarshal(jv.Parsed, &rb) != nil {
-			continue
-		}
-		fmt.Fprintf(&d, "\n  %s: ", jv.Judge)
+	for _, v := range vs {
+		rb := v.Parsed
+		fmt.Fprintf(&d, "\n  %s: ", v.Judge)
 		for i, q := range questions {
 			if i > 0 {
 				d.WriteString(", ")

@@ -19,3 +19,11 @@ func ExampleBoxed() {
 	fmt.Printf("%q %v\n", answer, ok)
 	// Output: "C" true
 }
+
+func ExampleLastTagged() {
+	msgs := []string{"<answer>B</answer>", "<think>C fits better</think> Let me check.", "Done."}
+	text, _ := extract.LastTagged(msgs, "answer", "think")
+	answer, ok := extract.LastTag(text, "answer")
+	fmt.Printf("%q %v\n", answer, ok)
+	// Output: "" false
+}

@@ -66,6 +66,37 @@ func TestLastTag(t *testing.T) {
 	}
 }
 
+func TestLastTagged(t *testing.T) {
+	tests := []struct {
+		name   string
+		give   []string
+		want   string
+		wantOK bool
+	}{
+		{"last message with a tag", []string{"<a>1</a>", "<b>2</b>"}, "<b>2</b>", true},
+		{"any of the tags", []string{"<b>2</b>", "<a>1</a>"}, "<a>1</a>", true},
+		{"untagged message skipped", []string{"<a>1</a>", "Done."}, "<a>1</a>", true},
+		{"unclosed tag is no pair", []string{"<a>1</a>", "<b>2"}, "<a>1</a>", true},
+		{"close before open is no pair", []string{"<a>1</a>", "</b>2<b>"}, "<a>1</a>", true},
+		{"other tags do not count", []string{"<a>1</a>", "<c>3</c>"}, "<a>1</a>", true},
+		{"empty pair counts", []string{"<a>1</a>", "<b></b>"}, "<b></b>", true},
+		{"case-sensitive", []string{"<A>1</A>"}, "", false},
+		{"none", []string{"no tags", ""}, "", false},
+		{"no messages", nil, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := extract.LastTagged(tt.give, "a", "b")
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("LastTagged(%q) = %q, %v; want %q, %v", tt.give, got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+	if got, ok := extract.LastTagged([]string{"<a>1</a>"}); ok || got != "" {
+		t.Errorf("no tags asked for: %q, %v", got, ok)
+	}
+}
+
 func TestBoxed(t *testing.T) {
 	tests := []struct {
 		give   string

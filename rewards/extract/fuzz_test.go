@@ -47,6 +47,31 @@ func FuzzTags(f *testing.F) {
 	})
 }
 
+// FuzzLastTagged: the message found is one of the inputs and holds a pair
+// of one of the tags; no later message holds one.
+func FuzzLastTagged(f *testing.F) {
+	for _, s := range seeds {
+		f.Add(s, "<think>x</think>", "answer", "think")
+	}
+	f.Fuzz(func(t *testing.T, a, b, tag1, tag2 string) {
+		texts := []string{a, b}
+		got, ok := extract.LastTagged(texts, tag1, tag2)
+		has := func(s string) bool {
+			_, ok1 := extract.FirstTag(s, tag1)
+			_, ok2 := extract.LastTag(s, tag2)
+			return ok1 || ok2
+		}
+		switch {
+		case !ok && (got != "" || has(a) || has(b)):
+			t.Fatalf("none found: %q, yet %q %v, %q %v", got, a, has(a), b, has(b))
+		case ok && has(b) && got != b:
+			t.Fatalf("%q, but the last message %q holds a tag", got, b)
+		case ok && !has(b) && (got != a || !has(a)):
+			t.Fatalf("%q: not the earlier tagged message %q", got, a)
+		}
+	})
+}
+
 // FuzzBoxed: a found box's content lies in the input and is balanced;
 // otherwise the input comes back unchanged.
 func FuzzBoxed(f *testing.F) {

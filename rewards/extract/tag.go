@@ -43,6 +43,23 @@ func LastTag(text, tag string) (string, bool) {
 	return trim(last), found
 }
 
+// LastTagged returns the last of texts holding a complete <tag>…</tag> pair
+// of any of tags, and whether one does: the message the MedARC XML parser
+// reads (../spec/common.md §4), where an earlier message counts only when no
+// later one holds any of the tags. Which tag, or how many pairs, does not
+// matter; the caller then reads each tag of that one message with FirstTag
+// or LastTag.
+func LastTagged(texts []string, tags ...string) (string, bool) {
+	for i := len(texts) - 1; i >= 0; i-- {
+		for _, tag := range tags {
+			if _, _, ok := firstPair(texts[i], "<"+tag+">", "</"+tag+">", 0); ok {
+				return texts[i], true
+			}
+		}
+	}
+	return "", false
+}
+
 // firstPair finds the first open tag at or after from and the first close
 // tag after it; end is the index just past the close tag.
 func firstPair(text, open, close string, from int) (content string, end int, ok bool) {

@@ -76,7 +76,8 @@ func Status(code, n int) Option {
 
 // FailRandomly answers a fraction of calls with 500. Whether a call fails
 // depends only on (seed, prompt, the call's Attempt for that prompt), not on
-// the order in which concurrent calls arrive, so a run is reproducible.
+// the order in which concurrent calls arrive, so a run is reproducible;
+// FailsAt tells which calls fail.
 func FailRandomly(fraction float64, seed uint64) Option {
 	return optionFunc(func(o *options) {
 		o.hasFailRand, o.failFrac, o.failSeed = true, fraction, seed

@@ -204,7 +204,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, rec Request) str
 	case o.hasStatus && (o.statusN <= 0 || rec.Call <= o.statusN):
 		writeError(w, o.statusCode, fmt.Sprintf("fake status %d", o.statusCode))
 		return "status"
-	case o.hasFailRand && randomFailure(o.failSeed, rec.Prompt, rec.Attempt) < o.failFrac:
+	case o.hasFailRand && FailsAt(o.failSeed, o.failFrac, rec.Prompt, rec.Attempt):
 		writeError(w, http.StatusInternalServerError, "random failure")
 		return "random"
 	case o.garbage:
@@ -257,11 +257,14 @@ func writeError(w http.ResponseWriter, code int, msg string) {
 	fmt.Fprintf(w, `{"error":{"message":%q,"type":"fake_error","code":%d}}`, msg, code)
 }
 
-// randomFailure is a uniform value in [0, 1) fixed by its arguments.
-func randomFailure(seed uint64, prompt string, attempt int) float64 {
+// FailsAt reports whether a fake with FailRandomly(fraction, seed) fails
+// the call that is attempt number attempt for prompt (Request.Attempt), so
+// that a test can tell which items must fail without calling the fake.
+// The draw is uniform in [0, 1) and fixed by seed, prompt and attempt.
+func FailsAt(seed uint64, fraction float64, prompt string, attempt int) bool {
 	h := fnv.New64a()
 	io.WriteString(h, prompt)
-	return mrand.New(mrand.NewPCG(seed, h.Sum64()+uint64(attempt))).Float64()
+	return mrand.New(mrand.NewPCG(seed, h.Sum64()+uint64(attempt))).Float64() < fraction
 }
 
 // inProcess is a RoundTripper that serves requests with a fake's handler:

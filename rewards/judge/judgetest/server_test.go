@@ -145,6 +145,31 @@ func TestFailRandomlyIsReproducible(t *testing.T) {
 	}
 }
 
+// TestFailsAt: FailsAt names exactly the calls FailRandomly fails, by
+// prompt and attempt.
+func TestFailsAt(t *testing.T) {
+	const seed, fraction = 9, 0.4
+	j := judgetest.NewInProcess(judgetest.FailRandomly(fraction, seed))
+	failed := 0
+	for i := range 120 {
+		p := fmt.Sprint("p", i%30) // attempts 1 to 4 of each prompt
+		got := post(t, j.Client(), j.URL, p).status == http.StatusInternalServerError
+		r := j.Requests()[i]
+		if want := judgetest.FailsAt(seed, fraction, p, r.Attempt); got != want {
+			t.Errorf("call %d (%s, attempt %d): failed %v, FailsAt %v", i+1, p, r.Attempt, got, want)
+		}
+		if got {
+			failed++
+		}
+	}
+	if failed == 0 || failed == 120 {
+		t.Errorf("%d of 120 calls failed: the test checks nothing", failed)
+	}
+	if judgetest.FailsAt(seed, 0, "p0", 1) || !judgetest.FailsAt(seed, 1, "p0", 1) {
+		t.Error("fraction 0 must never fail, 1 always")
+	}
+}
+
 func TestHangAndLatency(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		j := judgetest.NewInProcess(judgetest.Hang())
