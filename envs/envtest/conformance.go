@@ -229,3 +229,13 @@ func RunConformance(t *testing.T, s Suite) {
 		wg.Wait()
 	})
 }
+
+// Options parses an options object for e or fails the test.
+func Options(tb testing.TB, e *envs.Entry, opts string) envs.Values {
+	tb.Helper()
+	v, err := e.Options.Parse(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}

@@ -1,6 +1,9 @@
 package extract
 
-import "strings"
+import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
+	"strings"
+)
 
 const boxedOpen = `\boxed{`
 
@@ -41,5 +44,5 @@ func AfterThink(text string) (string, bool) {
 	if i < 0 {
 		return "", false
 	}
-	return trim(text[i+len("</think>"):]), true
+	return pytext.Trim(text[i+len("</think>"):]), true
 }

@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
 	"strings"
 )
 
@@ -45,7 +46,7 @@ func LastJSONObject(text string) (map[string]any, bool) {
 func stripStrings(v any) any {
 	switch x := v.(type) {
 	case string:
-		return trim(x)
+		return pytext.Trim(x)
 	case map[string]any:
 		for k, e := range x {
 			x[k] = stripStrings(e)

@@ -1,6 +1,9 @@
 package extract
 
-import "strings"
+import (
+	"github.com/medarc-ai/medmarks-t/internal/pytext"
+	"strings"
+)
 
 // FirstTagOfLastMessage applies the multiple-choice xml rule (upstream
 // verifiers XMLParser.parse_answer over messages): scan contents from last
@@ -13,7 +16,7 @@ func FirstTagOfLastMessage(contents []string, tag string) (answer string, ok boo
 	open, close := "<"+tag+">", "</"+tag+">"
 	for i := len(contents) - 1; i >= 0; i-- {
 		if a, _, found := firstPair(contents[i], open, close, 0); found {
-			return trim(a), true
+			return pytext.Trim(a), true
 		}
 	}
 	return "", false
@@ -22,7 +25,7 @@ func FirstTagOfLastMessage(contents []string, tag string) (answer string, ok boo
 // FirstTag returns the first <tag>…</tag> pair of one text, trimmed.
 func FirstTag(text, tag string) (string, bool) {
 	a, _, ok := firstPair(text, "<"+tag+">", "</"+tag+">", 0)
-	return trim(a), ok
+	return pytext.Trim(a), ok
 }
 
 // LastTag returns the last <tag>…</tag> pair of one text, trimmed: the MedARC
@@ -40,7 +43,7 @@ func LastTag(text, tag string) (string, bool) {
 		}
 		last, found, from = a, true, end
 	}
-	return trim(last), found
+	return pytext.Trim(last), found
 }
 
 // LastTagged returns the last of texts holding a complete <tag>…</tag> pair

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/envtest"
 	"github.com/medarc-ai/medmarks-t/internal/shared"
 	"github.com/medarc-ai/medmarks-t/rewards"
 	"github.com/medarc-ai/medmarks-t/rewards/judge"
@@ -75,12 +76,7 @@ func Judges(tb testing.TB, attempts int, cache judge.Cache, servers ...*judgetes
 
 // Options parses an options object or fails the test.
 func Options(tb testing.TB, e *envs.Entry, opts string) envs.Values {
-	tb.Helper()
-	v, err := e.Options.Parse(opts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return v
+	return envtest.Options(tb, e, opts)
 }
 
 // Score grades completion c against a row of split, or fails the test.

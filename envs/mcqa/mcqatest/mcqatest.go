@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/medarc-ai/medmarks-t/envs"
+	"github.com/medarc-ai/medmarks-t/envs/envtest"
 	"github.com/medarc-ai/medmarks-t/internal/shared"
 	"github.com/medarc-ai/medmarks-t/rewards"
 )
@@ -42,12 +43,7 @@ func Real(tb testing.TB, name string, ctor envs.Constructor) *envs.Entry {
 
 // Options parses an options object or fails the test.
 func Options(tb testing.TB, e *envs.Entry, opts string) envs.Values {
-	tb.Helper()
-	v, err := e.Options.Parse(opts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return v
+	return envtest.Options(tb, e, opts)
 }
 
 // Score grades a text completion against a row of split.
