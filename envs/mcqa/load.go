@@ -1,6 +1,7 @@
 package mcqa
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -93,4 +94,17 @@ func Discover(set envs.Settings, l dataset.Layout) (map[string]dataset.Source, s
 		return nil, MissingReason(set, l, nil), nil
 	}
 	return srcs, "", nil
+}
+
+// DecodeInline decodes an inline example into v: a field of the wrong type
+// is the item's INVALID_INPUT naming it, anything else not a JSON object.
+func DecodeInline(raw []byte, v any) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return envs.Inputf("example."+te.Field, "want %s", te.Type.String())
+		}
+		return envs.Inputf("example", "not a JSON object: %v", err)
+	}
+	return nil
 }

@@ -213,12 +213,8 @@ func (r rawRow) build(shift int) (*mcqa.Row, string, string) {
 // file; its cop is always read as 1-based.
 func inline(raw []byte) (*mcqa.Row, error) {
 	var r rawRow
-	if err := json.Unmarshal(raw, &r); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, envs.Inputf("example."+te.Field, "want %s", te.Type.String())
-		}
-		return nil, envs.Inputf("example", "not a JSON object: %v", err)
+	if err := mcqa.DecodeInline(raw, &r); err != nil {
+		return nil, err
 	}
 	row, field, why := r.build(0)
 	if field != "" {

@@ -135,12 +135,8 @@ func decodeFileRow(dr dataset.Row) (*mcqa.Row, string, error) {
 // inline parses an inline example: one row of the original or GBaker file.
 func inline(raw []byte) (*mcqa.Row, error) {
 	var r rawRow
-	if err := json.Unmarshal(raw, &r); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, envs.Inputf("example."+te.Field, "want %s", te.Type.String())
-		}
-		return nil, envs.Inputf("example", "not a JSON object: %v", err)
+	if err := mcqa.DecodeInline(raw, &r); err != nil {
+		return nil, err
 	}
 	row, field, why := r.build()
 	if field != "" {
