@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"net"
 	"os"
@@ -176,7 +177,7 @@ func TestStoreLockedByAnotherProcess(t *testing.T) {
 	cmd := exec.Command(binary(t), "serve", "--listen", freeAddr(t), "--store", store)
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
-	if !errorsAs(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), store) || !strings.Contains(string(out), "in use") {
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), store) || !strings.Contains(string(out), "in use") {
 		t.Fatalf("second serve on one store: %v\n%s", err, out)
 	}
 }

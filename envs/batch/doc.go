@@ -1,9 +1,7 @@
-// Package batch scores items for ScoreBatch, the unary Score and `medmarks
-// score`: Score applies the rules every env shares (scoring deadline,
-// malformed items as INVALID_INPUT, recovered panics, efficiency, version),
-// and Run scores a stream of items with a bounded set of workers.
-//
-// # Concurrency
-//
-// Run owns its workers and returns only after all of them have stopped.
+// Package batch holds the scoring rules every env shares, for ScoreBatch,
+// the unary Score and `medmarks score` alike: Scorer.Score applies the
+// scoring deadline, turns malformed items into INVALID_INPUT and recovered
+// panics into ErrInternal, and adds the efficiency component and the
+// version; ItemReward turns a batch item's call error into its in-band
+// reward. Scorer is safe for concurrent use.
 package batch
