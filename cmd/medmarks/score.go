@@ -245,10 +245,11 @@ func (s *lineStream) Context() context.Context { return s.ctx }
 func (s *lineStream) Recv() (*pb.ScoreBatchRequest, error) {
 	for {
 		line, err := s.r.ReadSlice('\n')
+		tooLong := false
 		if err == bufio.ErrBufferFull {
-			line, err = s.readLong(line)
+			line, tooLong, err = s.readLong(line)
 		}
-		if len(line) == 0 && err != nil {
+		if len(line) == 0 && !tooLong && err != nil {
 			if err == io.EOF {
 				return nil, io.EOF
 			}
@@ -258,7 +259,7 @@ func (s *lineStream) Recv() (*pb.ScoreBatchRequest, error) {
 			return nil, io.EOF
 		}
 		line = bytes.TrimRight(line, "\r\n")
-		if len(bytes.TrimSpace(line)) == 0 {
+		if !tooLong && len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 		s.mu.Lock()
@@ -266,6 +267,10 @@ func (s *lineStream) Recv() (*pb.ScoreBatchRequest, error) {
 		s.next++
 		s.lines++
 		s.mu.Unlock()
+		if tooLong {
+			s.deliver(n, outLine{ID: json.RawMessage("null"), Status: "INVALID_INPUT", Detail: fmt.Sprintf("line: longer than %d bytes", maxLineBytes)})
+			continue
+		}
 		req, id, perr := s.parse(line)
 		if perr != nil {
 			s.deliver(n, outLine{ID: id, Status: "INVALID_INPUT", Detail: perr.Error()})
@@ -282,29 +287,27 @@ func (s *lineStream) Recv() (*pb.ScoreBatchRequest, error) {
 	}
 }
 
-func (s *lineStream) readLong(first []byte) ([]byte, error) {
+// readLong reads the rest of a line longer than the reader's buffer; past
+// maxLineBytes it skips to the end of the line and reports it too long.
+func (s *lineStream) readLong(first []byte) (line []byte, tooLong bool, err error) {
 	buf := append([]byte(nil), first...)
 	for {
 		more, err := s.r.ReadSlice('\n')
 		buf = append(buf, more...)
 		if len(buf) > maxLineBytes {
-			// Skip the rest of the line; it is answered as INVALID_INPUT.
 			for err == bufio.ErrBufferFull {
 				_, err = s.r.ReadSlice('\n')
 			}
-			return []byte("\x00too long"), nil
+			return nil, true, nil
 		}
 		if err != bufio.ErrBufferFull {
-			return buf, err
+			return buf, false, err
 		}
 	}
 }
 
 func (s *lineStream) parse(line []byte) (*pb.ScoreBatchRequest, json.RawMessage, error) {
 	null := json.RawMessage("null")
-	if bytes.Equal(line, []byte("\x00too long")) {
-		return nil, null, fmt.Errorf("line: longer than %d bytes", maxLineBytes)
-	}
 	if !utf8.Valid(line) {
 		return nil, null, fmt.Errorf("line: invalid UTF-8")
 	}

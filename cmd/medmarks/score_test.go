@@ -146,3 +146,13 @@ func TestEnvsCommand(t *testing.T) {
 		t.Fatalf("missing data dir: %v", err)
 	}
 }
+
+func TestScoreLineTooLong(t *testing.T) {
+	long := `{"id": "big", "example_id": "0", "completion": "` + strings.Repeat("x", maxLineBytes+10) + `"}`
+	in := long + "\n" + `{"id": "after", "example_id": "0", "completion": "<answer>C</answer>"}` + "\n"
+	out, _, err := runCLI(t, in, "score", "--env", "medqa")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if exitOf(err) != 1 || len(lines) != 2 || !strings.Contains(lines[0], "longer than") || !strings.Contains(lines[1], `"id":"after","reward":1`) {
+		t.Fatalf("exit %d, output:\n%.300s", exitOf(err), out)
+	}
+}
