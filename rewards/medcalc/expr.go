@@ -151,14 +151,7 @@ func intPow(x, y *big.Int) (pyexpr.Value, error) {
 
 // mathPow is math.pow: both arguments as floats, CPython's float_pow.
 func mathPow(args []pyexpr.Value) (pyexpr.Value, error) {
-	if len(args) != 2 {
-		return pyexpr.Value{}, wrongArgs()
-	}
-	fx, err := args[0].Float64()
-	if err != nil {
-		return pyexpr.Value{}, err
-	}
-	fy, err := args[1].Float64()
+	fx, fy, err := floatPair(args)
 	if err != nil {
 		return pyexpr.Value{}, err
 	}
@@ -223,14 +216,7 @@ func math1(f func(float64) float64, canOverflow bool) pyexpr.Func {
 
 func math2(f func(x, y float64) float64) pyexpr.Func {
 	return func(args []pyexpr.Value) (pyexpr.Value, error) {
-		if len(args) != 2 {
-			return pyexpr.Value{}, wrongArgs()
-		}
-		x, err := args[0].Float64()
-		if err != nil {
-			return pyexpr.Value{}, err
-		}
-		y, err := args[1].Float64()
+		x, y, err := floatPair(args)
 		if err != nil {
 			return pyexpr.Value{}, err
 		}
@@ -238,16 +224,24 @@ func math2(f func(x, y float64) float64) pyexpr.Func {
 	}
 }
 
+// floatPair reads the two arguments of a two-argument math function as
+// floats, as CPython's math module converts them.
+func floatPair(args []pyexpr.Value) (x, y float64, err error) {
+	if len(args) != 2 {
+		return 0, 0, wrongArgs()
+	}
+	if x, err = args[0].Float64(); err != nil {
+		return 0, 0, err
+	}
+	if y, err = args[1].Float64(); err != nil {
+		return 0, 0, err
+	}
+	return x, y, nil
+}
+
 // mathFmod is math.fmod: fmod(x, 0) and fmod(inf, y) are domain errors.
 func mathFmod(args []pyexpr.Value) (pyexpr.Value, error) {
-	if len(args) != 2 {
-		return pyexpr.Value{}, wrongArgs()
-	}
-	x, err := args[0].Float64()
-	if err != nil {
-		return pyexpr.Value{}, err
-	}
-	y, err := args[1].Float64()
+	x, y, err := floatPair(args)
 	if err != nil {
 		return pyexpr.Value{}, err
 	}
